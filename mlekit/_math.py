@@ -55,14 +55,23 @@ def logsumexp(z, axis=-1, keepdims=False):
     """``log(sum(exp(z)))`` along *axis*, shifted by the max so it never overflows."""
     z = np.asarray(z, dtype=float)
     m = np.max(z, axis=axis, keepdims=True)
-    out = m + np.log(np.sum(np.exp(z - m), axis=axis, keepdims=True))
+    with np.errstate(over="ignore"):
+        shifted = z - m
+    out = m + np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
     return out if keepdims else np.squeeze(out, axis=axis)
 
 
 def log_softmax(z, axis=-1):
-    """``z - logsumexp(z)`` along *axis*."""
+    """``z - logsumexp(z)`` along *axis*, as ``(z - max) - log(sum(exp(z - max)))``.
+
+    Subtracting the max first keeps full precision even for huge equal logits
+    (``m + log K`` would be rounded to the float spacing near m).
+    """
     z = np.asarray(z, dtype=float)
-    return z - logsumexp(z, axis=axis, keepdims=True)
+    m = np.max(z, axis=axis, keepdims=True)
+    with np.errstate(over="ignore"):          # z - m can overflow to -inf: exp gives 0
+        shifted = z - m
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
 def softmax(z, axis=-1):

@@ -122,15 +122,20 @@ def as_float_array(
     if value is None or isinstance(value, (str, bytes)):
         fail(name, "be a number or an array of numbers", describe(value),
              "Pass numeric data such as a list of floats or a numpy array.", TypeError)
-    if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
-        arr = value.astype(float, copy=False)
-    else:
-        try:
-            arr = np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            fail(name, "be a number or an array of numbers", describe(value),
-                 "Pass numeric data of one consistent shape (no strings, None or ragged lists).",
-                 TypeError)
+    fix = "Pass numeric data of one consistent shape (no strings, None or ragged lists)."
+    try:
+        raw = value if isinstance(value, np.ndarray) else np.asarray(value)
+    except (TypeError, ValueError):          # ragged nested lists
+        fail(name, "be a number or an array of numbers", describe(value), fix, TypeError)
+    if raw.dtype.kind in "USVc" or (raw.dtype.kind == "O" and any(
+            v is None or isinstance(v, (str, bytes, complex)) for v in raw.ravel())):
+        kind = "text" if raw.dtype.kind in "USO" else "non-real"
+        fail(name, "be a number or an array of numbers", f"{kind} data ({describe(value)})",
+             fix, TypeError)
+    try:
+        arr = raw.astype(float, copy=False)
+    except (TypeError, ValueError):
+        fail(name, "be a number or an array of numbers", describe(value), fix, TypeError)
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
@@ -316,7 +321,7 @@ def check_reduction(reduction) -> str:
     ...
     ValueError: reduction must be "mean" or "sum", got the string 'avg'. Use "mean" to average over samples or "sum" to add them up.
     """
-    if reduction not in ("mean", "sum"):
+    if not isinstance(reduction, str) or reduction not in ("mean", "sum"):
         fail("reduction", 'be "mean" or "sum"', describe(reduction),
              'Use "mean" to average over samples or "sum" to add them up.')
     return reduction
@@ -372,12 +377,13 @@ def check_unit(unit) -> float:
     >>> check_unit("bits")
     2.0
     """
-    if unit == "nats":
+    if isinstance(unit, str) and unit == "nats":
         return float(np.e)
-    if unit == "bits":
+    if isinstance(unit, str) and unit == "bits":
         return 2.0
     fail("unit", 'be "nats" or "bits"', describe(unit),
-         'Use "nats" for natural logs or "bits" for log base 2.')
+         'Use "nats" for natural logs or "bits" for log base 2.',
+         ValueError if isinstance(unit, str) else TypeError)
 
 
 def check_callable(value, name: str, signature: str):

@@ -97,6 +97,8 @@ class Value:
     def __init__(self, data, label: str = "", *, _parents=(), _op: str = "", _local=()):
         if isinstance(data, Value):
             data = data.data
+        if isinstance(data, bool):
+            V.fail("data", "be a real number", repr(data), "Use 1.0 or 0.0.", TypeError)
         self.data = V.as_float(data, "data")
         self.grad = 0.0
         self.label = label
@@ -141,7 +143,7 @@ class Value:
                    "Use x ** 2 or x ** -1; for a variable exponent write (y * x.log()).exp().",
                    TypeError)
         exponent = float(exponent)
-        if self.data == 0.0 and exponent < 1:
+        if self.data == 0.0 and exponent < 1 and exponent != 0:
             V.fail("the base", f"be non-zero for the power {exponent:g}", "0",
                    "The derivative of x**n at 0 is undefined for n < 1.")
         if self.data < 0 and not exponent.is_integer():
@@ -173,9 +175,10 @@ class Value:
     # -------------------------------------------------------------- functions
     def exp(self):
         """e**x; local derivative e**x."""
-        out = math.exp(self.data) if self.data < 709.0 else math.inf
-        if math.isinf(out):
-            V.fail("the input to exp", "be below about 709 so e**x stays finite",
+        try:
+            out = math.exp(self.data)
+        except OverflowError:
+            V.fail("the input to exp", "be below about 709.78 so e**x stays finite",
                    f"{self.data:g}", "Work in log space (logsumexp) for large inputs.",
                    OverflowError)
         return Value(out, _parents=(self,), _op="exp", _local=(out,))

@@ -31,6 +31,11 @@ def _pair(p, q):
     if p.shape[-1] != q.shape[-1]:
         V.fail("p and q", "have the same number of outcomes (last axis)",
                f"{p.shape[-1]} and {q.shape[-1]}", "Compare distributions over the same outcomes.")
+    try:
+        np.broadcast_shapes(p.shape, q.shape)
+    except ValueError:
+        V.fail("p and q", "hold the same number of distributions (or one of them just one)",
+               f"shapes {p.shape} and {q.shape}", "Pair each p with one q, row by row.")
     return p, q
 
 

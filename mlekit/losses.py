@@ -267,6 +267,16 @@ def _logits(z):
     return z
 
 
+def _axis(z, axis):
+    if axis is None:                  # all entries, as in scipy.special
+        return None
+    axis = V.check_int(axis, "axis")
+    if not -z.ndim <= axis < z.ndim:
+        V.fail("axis", f"be in [{-z.ndim}, {z.ndim - 1}] for logits of shape {z.shape}",
+               str(axis), "Use axis=-1 for the class axis.")
+    return axis
+
+
 def logsumexp(logits, axis=-1, keepdims=False):
     r"""``log(sum(exp(logits)))`` along *axis*, without overflow.
 
@@ -279,7 +289,8 @@ def logsumexp(logits, axis=-1, keepdims=False):
     >>> float(logsumexp([10000.0, 10000.0]))   # 10000 + log 2
     10000.69314718056
     """
-    return scalar_or_array(_math.logsumexp(_logits(logits), axis=axis, keepdims=keepdims))
+    z = _logits(logits)
+    return scalar_or_array(_math.logsumexp(z, axis=_axis(z, axis), keepdims=keepdims))
 
 
 def logsumexp_grad(logits, axis=-1):
@@ -290,7 +301,8 @@ def logsumexp_grad(logits, axis=-1):
     >>> logsumexp_grad([0.0, 0.0])
     array([0.5, 0.5])
     """
-    return _math.softmax(_logits(logits), axis=axis)
+    z = _logits(logits)
+    return _math.softmax(z, axis=_axis(z, axis))
 
 
 def softmax(logits, axis=-1):
@@ -307,7 +319,8 @@ def softmax(logits, axis=-1):
     >>> softmax([1e4, 0.0])
     array([1., 0.])
     """
-    return _math.softmax(_logits(logits), axis=axis)
+    z = _logits(logits)
+    return _math.softmax(z, axis=_axis(z, axis))
 
 
 def log_softmax(logits, axis=-1):
@@ -318,7 +331,8 @@ def log_softmax(logits, axis=-1):
     >>> log_softmax([1e4, 0.0])
     array([     0., -10000.])
     """
-    return _math.log_softmax(_logits(logits), axis=axis)
+    z = _logits(logits)
+    return _math.log_softmax(z, axis=_axis(z, axis))
 
 
 def _vjp_or_jacobian(s, grad_output, jacobian, vjp):
@@ -435,11 +449,11 @@ def cross_entropy_grad(y_hat, t, reduction="mean"):
     Examples
     --------
     >>> cross_entropy_grad([0.5, 0.5], 0)
-    array([-2., -0.])
+    array([-2.,  0.])
     """
     V.check_reduction(reduction)
     p, tt = _ce_args(y_hat, t)
-    return -safe_div(tt, p) * _scale(_n_rows(p), reduction)
+    return -safe_div(tt, p) * _scale(_n_rows(p), reduction) + 0.0   # + 0.0: no -0.0 entries
 
 
 def _ce_logit_args(logits, t):

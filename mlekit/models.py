@@ -49,6 +49,8 @@ class Model:
     """
 
     _all_params: tuple[str, ...] = ()
+    #: parameters that are vectors (a probability vector), not scalars
+    _vector_params: tuple[str, ...] = ()
     #: interval of valid values for each parameter (open at infinite ends)
     bounds: dict[str, tuple[float, float]] = {}
 
@@ -62,7 +64,7 @@ class Model:
                        f"{type(self).__name__} has the parameters {', '.join(self._all_params)}.",
                        TypeError)
             arr = self._check_param(name, value)
-            if arr.ndim != 0 and name != "p":
+            if arr.ndim != (1 if name in self._vector_params else 0):
                 V.fail(name, "be a single number when fixed", V.describe(value),
                        "Fix a parameter to one value, or leave it free.")
             self.fixed[name] = arr
@@ -161,8 +163,17 @@ class Model:
 
     def log_density(self, x, **params):
         """Log-probability (mass or density) of each observation, broadcast with the parameters."""
-        xs = self._check_points(x)
+        xs = self._check_points(x).reshape(np.shape(x))    # a scalar stays a scalar
         values = self._resolve(params, "log_density")
+        try:
+            shapes = [xs.shape] + [v.shape for k, v in values.items()
+                                   if k not in self._vector_params]
+            np.broadcast_shapes(*shapes)
+        except ValueError:
+            V.fail("x and the parameters", "have shapes that broadcast together",
+                   " and ".join(str(s) for s in shapes),
+                   "To evaluate every point at every grid value, pass the grid as a column, "
+                   "e.g. mu=grid[:, None].")
         return scalar_or_array(self._log_density(xs, **values))
 
     def density(self, x, **params):
@@ -175,7 +186,7 @@ class Model:
         gen = V.check_rng(rng)
         values = self._resolve(params, "sample")
         for k, v in values.items():
-            if v.ndim != (1 if isinstance(self, Categorical) else 0):
+            if v.ndim != (1 if k in self._vector_params else 0):
                 V.fail(k, "be a single value when sampling", V.describe(v),
                        "Sample at one parameter setting at a time.")
         return self._sample(n, gen, **values)
@@ -493,16 +504,19 @@ class Laplace(Model):
 
     def _stats(self, x):
         xs = np.sort(self._check_data(x))
-        return {"n": xs.size, "sorted": xs, "cumsum": np.concatenate(([0.0], np.cumsum(xs)))}
+        centre = float(np.median(xs))    # sums of x - centre keep precision for large x
+        return {"n": xs.size, "sorted": xs, "centre": centre,
+                "cumsum": np.concatenate(([0.0], np.cumsum(xs - centre)))}
 
     @staticmethod
     def _abs_sum(s, mu):
-        # A(mu) = mu*#below - sum(below) + sum(above) - mu*#above
+        # A(mu) = m*#below - sum(below) + sum(above) - m*#above, with m = mu - centre
         mu = np.asarray(mu, dtype=float)
         below = np.searchsorted(s["sorted"], mu, side="left")
         low_sum = s["cumsum"][below]
         total = s["cumsum"][-1]
-        return mu * below - low_sum + (total - low_sum) - mu * (s["n"] - below)
+        m = mu - s["centre"]
+        return m * below - low_sum + (total - low_sum) - m * (s["n"] - below)
 
     def _log_lik(self, s, mu, b):
         return -s["n"] * np.log(2.0 * b) - self._abs_sum(s, mu) / b
@@ -569,6 +583,7 @@ class Categorical(Model):
     """
 
     _all_params = ("p",)
+    _vector_params = ("p",)
     bounds = {"p": (0.0, 1.0)}
 
     def __init__(self, n_classes=None, p=None):
@@ -630,4 +645,5 @@ class Categorical(Model):
             return np.log(p[..., labels])    # shape p.shape[:-1] + x.shape
 
     def _sample(self, n, rng, p):
-        return rng.choice(p.size, size=n, p=p)
+        # p passed validation (sum within 1e-6 of 1); numpy's choice wants ~1e-8
+        return rng.choice(p.size, size=n, p=p / p.sum())

@@ -301,6 +301,13 @@ class TwoLayerNet:
             return _math.sigmoid(z2)
         return _math.softmax(z2)
 
+    @staticmethod
+    def _check_finite(z, name):
+        if not np.all(np.isfinite(z)):
+            V.fail(f"the weighted sums {name}", "stay finite", "inf or NaN",
+                   "The weights have probably diverged: rebuild the network and train with a "
+                   "smaller learning rate.", FloatingPointError)
+
     # ----------------------------------------------------------------- public
     def forward(self, x):
         """Run the network; return ``(y, cache)`` with every intermediate value.
@@ -311,9 +318,13 @@ class TwoLayerNet:
         x = self._x(x)
         p = self.params
         act = ACTIVATIONS[self.hidden][0]
-        z1 = x @ p["W1"] + (p["b1"] if self.bias else 0.0)     # z1_m = sum_n w1_nm x_n (+ b1_m)
+        with np.errstate(over="ignore", invalid="ignore"):
+            z1 = x @ p["W1"] + (p["b1"] if self.bias else 0.0)  # z1_m = sum_n w1_nm x_n (+ b1_m)
+        self._check_finite(z1, "z1")
         a1 = np.asarray(act(z1))                                # a1_m = h(z1_m)
-        z2 = a1 @ p["W2"] + (p["b2"] if self.bias else 0.0)    # z2 = sum_m w2_m a1_m (+ b2)
+        with np.errstate(over="ignore", invalid="ignore"):
+            z2 = a1 @ p["W2"] + (p["b2"] if self.bias else 0.0)  # z2 = sum_m w2_m a1_m (+ b2)
+        self._check_finite(z2, "z2")
         y = self._out(z2)
         return y, {"x": x, "z1": z1, "a1": a1, "z2": z2, "y": y}
 
@@ -371,6 +382,9 @@ class TwoLayerNet:
     def step(self, grads, lr):
         """One gradient-descent update of every parameter: ``W -= lr * dJ/dW``."""
         lr = V.as_float(lr, "lr")
+        if lr <= 0:
+            V.fail("lr", "be > 0", f"{lr:g}", "Gradient descent steps against the gradient with "
+                   "a small positive learning rate such as 0.1.")
         for k, g in grads.items():
             if k not in self.params or np.shape(g) != self.params[k].shape:
                 V.fail(f"grads[{k!r}]", "match a parameter of this network and its shape",

@@ -78,7 +78,7 @@ class Trajectory:
     def final(self):
         """The last parameter value (a scalar for scalar problems)."""
         last = self.params[-1]
-        return last[()] if np.ndim(last) == 0 else last
+        return last[()] if np.ndim(last) == 0 else last.copy()
 
     @property
     def final_loss(self):
@@ -254,11 +254,17 @@ def gradient_descent(grad, theta0, lr=0.1, steps=100, *, loss=None, tol=None, do
         g = run.gradient(grad)
         if run.check_converged(g) or not run.step(g):
             break
+    else:
+        if tol is not None:          # the last step may have landed within tol
+            run.check_converged(run.gradient(grad))
     return run.result()
 
 
 def _as_data(data):
-    arrays = data if isinstance(data, tuple) else (data,)
+    # (x, t) or [x, t] of arrays means several arrays; anything else is one array
+    several = isinstance(data, tuple) or (
+        isinstance(data, list) and data and all(isinstance(a, np.ndarray) for a in data))
+    arrays = tuple(data) if several else (data,)
     if not arrays:
         V.fail("data", "hold at least one array", "an empty tuple", "Pass data=(x, t).")
     out = [np.asarray(V.as_float_array(a, f"data[{i}]")) for i, a in enumerate(arrays)]
@@ -296,10 +302,14 @@ def minibatches(*arrays, batch_size, shuffle=True, rng=None, drop_last=False):
     >>> [b.tolist() for b in minibatches(np.arange(5), batch_size=2, shuffle=False)]
     [[0.0, 1.0], [2.0, 3.0], [4.0]]
     """
-    data, n = _as_data(tuple(arrays))
+    data, n = _as_data(tuple(arrays))                  # validated now, not on first next()
     batch_size = V.check_int(batch_size, "batch_size", minimum=1)
     order = V.check_rng(rng).permutation(n) if shuffle else np.arange(n)
-    for start in range(0, n, batch_size):
+    return _batches(data, order, batch_size, drop_last)
+
+
+def _batches(data, order, batch_size, drop_last):
+    for start in range(0, len(order), batch_size):
         idx = order[start:start + batch_size]
         if drop_last and idx.size < batch_size:
             return
@@ -383,4 +393,7 @@ def sgd(grad, theta0, data, *, lr=0.1, epochs=10, batch_size=None, shuffle=True,
             epoch_of_step.append(epoch)
         if stop:
             break
+    else:
+        if tol is not None:          # converged on the very last step?
+            run.check_converged(run.gradient(grad, *arrays))
     return run.result(epochs=np.array(epoch_of_step, dtype=int), batch_size=batch_size)

@@ -1,0 +1,188 @@
+"""LikelihoodView: likelihood, log-likelihood, NLL (with tangent) and gradient at θ."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _validation as V
+from .curves import KINDS, curve_values, one_free_param, param_grid
+from .style import COLORS, param_label
+from .view import View, clamp_to_limits, robust_limits
+
+__all__ = ["LikelihoodView"]
+
+_PANELS = ("likelihood", "log_likelihood", "nll", "nll_grad")
+_TITLES = {
+    "likelihood": "Likelihood",
+    "log_likelihood": "Log-likelihood",
+    "nll": "Negative log-likelihood + tangent",
+    "nll_grad": "Gradient of the NLL",
+}
+
+
+class LikelihoodView(View):
+    """Four panels sharing the θ axis, with markers at θ and at the MLE.
+
+    Parameters
+    ----------
+    model : mlekit.models.Model
+        A model with one free parameter (e.g. ``Bernoulli()``,
+        ``Gaussian(sigma=1.0)``).
+    x : array_like
+        The observed data.
+    theta : float, optional
+        Starting parameter value (default: halfway along the grid).
+    grid : array_like, optional
+        Parameter values for the curves (default: :func:`param_grid`).
+    show_readout : bool
+        Print the values at θ above the panels (explorers show them in a
+        widget instead, which is cheaper than rendering text every frame).
+    canvas_factory : callable, optional
+        See :class:`View`.
+
+    Examples
+    --------
+    >>> import mlekit as mk
+    >>> from mlekit.plotting import LikelihoodView
+    >>> view = LikelihoodView(mk.models.Bernoulli(), mk.datasets.phone_survey())
+    >>> view.update(p=0.5)
+    >>> round(view.readout["nll"], 4), view.readout["nll_grad"]
+    (6.9315, -8.0)
+    >>> view.close()
+    """
+
+    def __init__(self, model, x, *, theta=None, grid=None, show_readout=True,
+                 canvas_factory=None):
+        super().__init__(figsize=(8.0, 5.4), canvas_factory=canvas_factory, layout="constrained")
+        if show_readout:
+            self.fig.get_layout_engine().set(rect=(0, 0, 1, 0.95))   # room for the readout line
+        self.name = one_free_param(model)
+        with self._style():
+            axes = self.fig.subplots(2, 2, sharex=True)
+            self.axes = dict(zip(_PANELS, axes.flat))
+            self.curves, self.mle_lines, self.cursors, self.points, self.notes = {}, {}, {}, {}, {}
+            for kind, ax in self.axes.items():
+                color = COLORS[KINDS[kind][2]]
+                (self.curves[kind],) = ax.plot([], [], color=color)
+                self.mle_lines[kind] = ax.axvline(0.0, color=COLORS["mle"], ls="--", lw=1.2,
+                                                  label="MLE")
+                self.cursors[kind] = self.animate(ax.axvline(0.0, color=COLORS["current"],
+                                                             lw=1.2, alpha=0.9))
+                (self.points[kind],) = ax.plot([], [], "o", color=COLORS["current"], ms=8,
+                                               zorder=5)
+                self.animate(self.points[kind])
+                self.notes[kind] = self.animate(ax.text(
+                    0.02, 0.96, "", transform=ax.transAxes, va="top", ha="left", fontsize=9,
+                    color=COLORS["nll"], visible=False))
+                ax.set_title(_TITLES[kind])
+            self.axes["nll_grad"].axhline(0.0, color=COLORS["data"], lw=0.8)
+            (self.tangent,) = self.axes["nll"].plot([], [], color=COLORS["gradient"], lw=1.5,
+                                                   ls="-", label="tangent (slope = gradient)")
+            self.animate(self.tangent)
+            self.axes["nll"].legend(handles=[self.mle_lines["nll"], self.tangent],
+                                    loc="upper center")
+            self.readout_text = self.animate(self.fig.text(
+                0.5, 0.995, "", ha="center", va="top", fontsize=10, family="monospace",
+                visible=show_readout))
+        self.readout = {}
+        self.set_data(model, x, theta=theta, grid=grid)
+
+    # ------------------------------------------------------------ static part
+    def set_data(self, model, x, *, theta=None, grid=None):
+        """Show a new model or data set.
+
+        Curves, limits and the MLE change, so this does a full redraw (slow,
+        but only when the data change, not when θ moves).
+        """
+        name = one_free_param(model)
+        if name != self.name:
+            V.fail("model", f"have the free parameter {self.name!r} like the first one",
+                   repr(name), "Build a new view for a different parameter.")
+        self.model, self.x = model, x
+        self.grid = param_grid(model, x) if grid is None else V.as_float_array(grid, "grid",
+                                                                              ndim=1)
+        self.mle = float(model.mle(x)[name])
+        self.values = {kind: curve_values(model, x, kind, self.grid) for kind in _PANELS}
+        self.limits = {}
+        for kind, ax in self.axes.items():
+            vals = self.values[kind]
+            self.curves[kind].set_data(self.grid, vals)
+            self.mle_lines[kind].set_xdata([self.mle, self.mle])
+            if kind == "nll":
+                # show the bowl around the minimum, not the walls at p -> 0 or 1
+                finite = vals[np.isfinite(vals)]
+                low = float(finite.min()) if finite.size else 0.0
+                lim = robust_limits(vals, q=(0.0, 0.85), include=(low,))
+            elif kind == "log_likelihood":
+                lim = robust_limits(vals, q=(0.15, 1.0))
+            elif kind == "nll_grad":
+                lim = robust_limits(vals, q=(0.1, 0.9), include=(0.0,))
+            else:
+                lim = robust_limits(vals, include=(0.0,))
+            ax.set_ylim(*lim)
+            self.limits[kind] = lim
+            ax.set_ylabel(KINDS[kind][1].replace(r"\theta", param_label(name).strip("$")))
+        self.axes["nll"].set_xlim(self.grid[0], self.grid[-1])
+        for kind in ("nll", "nll_grad"):
+            self.axes[kind].set_xlabel(param_label(name))
+        self._tangent_halfwidth = 0.12 * (self.grid[-1] - self.grid[0])
+        if theta is None:
+            theta = self.readout.get("theta", float(self.grid[len(self.grid) // 2]))
+        self._set(theta=theta)
+        self.redraw()          # static part changed: full redraw (recaptures the background)
+
+    # ------------------------------------------------------------ moving part
+    def _set(self, theta=None, **params):
+        """Move θ (pass ``theta=`` or the parameter's own name, e.g. ``p=0.4``)."""
+        if params:
+            if set(params) != {self.name}:
+                V.fail("update()", f"be given {self.name}=... (or theta=...)",
+                       ", ".join(params), f"Call view.update({self.name}=0.5).", TypeError)
+            theta = params[self.name]
+        if theta is None:
+            V.fail("update()", f"be given {self.name}=...", "no value",
+                   f"Call view.update({self.name}=0.5).", TypeError)
+        theta = V.as_float(theta, self.name)
+        kw = {self.name: theta}
+        values = {
+            "likelihood": float(self.model.likelihood(self.x, **kw)),
+            "log_likelihood": float(self.model.log_likelihood(self.x, **kw)),
+            "nll": float(self.model.nll(self.x, **kw)),
+            "nll_grad": float(self.model.nll_grad(self.x, **kw)[self.name]),
+        }
+        self.readout = {"theta": theta, **values}
+        for kind, value in values.items():
+            y, off = clamp_to_limits(value, self.limits[kind])
+            self.cursors[kind].set_xdata([theta, theta])
+            point = self.points[kind]
+            point.set_data([theta], [y])
+            point.set_marker("o" if off == 0 else ("^" if off > 0 else "v"))
+            note = self.notes[kind]
+            note.set_visible(off != 0)
+            if off:
+                note.set_text("off scale " + ("↑" if off > 0 else "↓"))
+        nll, slope = values["nll"], values["nll_grad"]
+        if np.isfinite(nll) and np.isfinite(slope):
+            h = self._tangent_halfwidth
+            xs = np.array([theta - h, theta + h])
+            self.tangent.set_data(xs, nll + slope * (xs - theta))   # y = NLL(θ) + g (x − θ)
+            self.tangent.set_visible(True)
+        else:
+            self.tangent.set_visible(False)
+        if self.readout_text.get_visible():
+            self.readout_text.set_text(self.readout_line())
+
+    def readout_line(self) -> str:
+        """The values at θ as one line of text."""
+        r = self.readout
+        return (f"{self.name} = {r['theta']:.3f}   L = {_fmt(r['likelihood'])}   "
+                f"log L = {_fmt(r['log_likelihood'])}   NLL = {_fmt(r['nll'])}   "
+                f"dNLL/d{self.name} = {_fmt(r['nll_grad'])}")
+
+
+def _fmt(v: float) -> str:
+    if not np.isfinite(v):
+        return "+inf" if v > 0 else ("-inf" if v < 0 else "nan")
+    if v != 0 and (abs(v) < 1e-3 or abs(v) >= 1e5):
+        return f"{v:.3e}"
+    return f"{v:.4f}"
