@@ -126,7 +126,10 @@ def run(names=None, moves=200, out=sys.stdout):
     print(header, file=out)
     print("-" * len(header), file=out)
     for i, name in enumerate(names, 1):
-        cls = getattr(widgets, name, None)
+        try:
+            cls = getattr(widgets, name)
+        except (AttributeError, ImportError):
+            cls = None
         if cls is None:
             print(f"{name:<24} (not available in this version)", file=out)
             continue

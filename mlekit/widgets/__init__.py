@@ -8,7 +8,31 @@ Figures are ipympl canvases updated by blitting: moving a slider redraws
 only the artists that move and sends the changed pixels.
 """
 
-from .base import Explorer
-from .likelihood import LikelihoodExplorer
+from __future__ import annotations
 
-__all__ = ["Explorer", "LikelihoodExplorer"]
+import importlib
+
+from .base import Explorer
+
+#: explorer class -> module that defines it (imported on first use)
+_EXPLORERS = {
+    "LikelihoodExplorer": "likelihood",
+    "GaussianExplorer": "gaussian",
+    "RegressionExplorer": "regression",
+    "LossSurfaceExplorer": "loss_surface",
+    "SoftmaxExplorer": "softmax",
+    "GradientDescentExplorer": "gradient_descent",
+}
+
+__all__ = ["Explorer", *_EXPLORERS]
+
+
+def __getattr__(name):
+    if name in _EXPLORERS:
+        module = importlib.import_module(f".{_EXPLORERS[name]}", __name__)
+        return getattr(module, name)
+    raise AttributeError(f"module 'mlekit.widgets' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_EXPLORERS))
