@@ -53,6 +53,11 @@ def describe(value) -> str:
             return _fmt_number(value.item()) if value.dtype.kind in "biufc" else repr(value.item())
         return f"an array of shape {value.shape}"
     if isinstance(value, (list, tuple)):
+        if 0 < len(value) <= 4 and all(isinstance(v, numbers.Real) for v in value):
+            inner = ", ".join(_fmt_number(v) for v in value)
+            if isinstance(value, tuple):
+                return f"({inner},)" if len(value) == 1 else f"({inner})"
+            return f"[{inner}]"
         return f"a {type(value).__name__} of length {len(value)}"
     if callable(value):
         return f"the callable {getattr(value, '__name__', type(value).__name__)}"
@@ -104,6 +109,8 @@ def as_float_array(
     allow_empty: bool = False,
     ndim: int | Iterable[int] | None = None,
     finite: bool = True,
+    expected: str = "be a number or an array of numbers",
+    fix: str = "Pass numeric data such as a list of floats or a numpy array.",
 ) -> np.ndarray:
     """Convert *value* to a float ndarray, or raise a clear error.
 
@@ -120,22 +127,20 @@ def as_float_array(
     ValueError: x must contain only finite numbers, got nan at index 1. Remove or replace missing values before calling.
     """
     if value is None or isinstance(value, (str, bytes)):
-        fail(name, "be a number or an array of numbers", describe(value),
-             "Pass numeric data such as a list of floats or a numpy array.", TypeError)
-    fix = "Pass numeric data of one consistent shape (no strings, None or ragged lists)."
+        fail(name, expected, describe(value), fix, TypeError)
+    shape_fix = "Pass numeric data of one consistent shape (no strings, None or ragged lists)."
     try:
         raw = value if isinstance(value, np.ndarray) else np.asarray(value)
     except (TypeError, ValueError):          # ragged nested lists
-        fail(name, "be a number or an array of numbers", describe(value), fix, TypeError)
+        fail(name, expected, describe(value), shape_fix, TypeError)
     if raw.dtype.kind in "USVc" or (raw.dtype.kind == "O" and any(
             v is None or isinstance(v, (str, bytes, complex)) for v in raw.ravel())):
         kind = "text" if raw.dtype.kind in "USO" else "non-real"
-        fail(name, "be a number or an array of numbers", f"{kind} data ({describe(value)})",
-             fix, TypeError)
+        fail(name, expected, f"{kind} data ({describe(value)})", shape_fix, TypeError)
     try:
         arr = raw.astype(float, copy=False)
     except (TypeError, ValueError):
-        fail(name, "be a number or an array of numbers", describe(value), fix, TypeError)
+        fail(name, expected, describe(value), shape_fix, TypeError)
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
@@ -159,6 +164,8 @@ def as_float(value, name: str) -> float:
     >>> as_float(3, "lr")
     3.0
     """
+    if isinstance(value, (bool, np.bool_)):
+        fail(name, "be a number", repr(bool(value)), "Pass a number such as 0.1.", TypeError)
     arr = as_float_array(value, name)
     if arr.ndim != 0:
         fail(name, "be a single number", describe(value), "Pass one number, not an array.",
@@ -337,7 +344,10 @@ def check_int(value, name: str, *, minimum: int | None = None) -> int:
     ...
     ValueError: steps must be an integer >= 1, got 0. Pass a whole number such as 1.
     """
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+    if isinstance(value, (bool, np.bool_)):
+        fail(name, "be an integer", repr(bool(value)), "Pass a whole number such as 10.",
+             TypeError)
+    if not isinstance(value, numbers.Integral):
         if isinstance(value, numbers.Real) and float(value).is_integer():
             value = int(value)
         else:
@@ -362,6 +372,9 @@ def check_rng(rng) -> np.random.Generator:
         if isinstance(rng, (bool, np.bool_)):
             fail("rng", "be None, an int seed or a numpy Generator", describe(rng),
                  "Pass rng=0 for reproducible results.", TypeError)
+        if rng is not None and int(rng) < 0:
+            fail("rng", "be a non-negative int seed", str(int(rng)),
+                 "Pass rng=0 for reproducible results.")
         return np.random.default_rng(rng)
     if isinstance(rng, np.random.Generator):
         return rng
@@ -412,7 +425,7 @@ def check_interval(value, name: str, *, finite: bool = True, example: str = "(0,
     >>> check_interval((5, 0), "x_range")
     Traceback (most recent call last):
     ...
-    ValueError: x_range must be a pair (low, high) with low < high, got a tuple of length 2. For example x_range=(0, 1).
+    ValueError: x_range must be a pair of finite numbers (low, high) with low < high, got (5, 0). For example x_range=(0, 1).
     """
     try:
         arr = as_float_array(value, name, ndim=1, finite=False)
@@ -421,6 +434,7 @@ def check_interval(value, name: str, *, finite: bool = True, example: str = "(0,
     ok = (arr is not None and arr.size == 2 and not np.any(np.isnan(arr))
           and arr[0] < arr[1] and (not finite or np.all(np.isfinite(arr))))
     if not ok:
-        fail(name, "be a pair (low, high) with low < high", describe(value),
-             f"For example {name}={example}.")
+        what = "be a pair of finite numbers (low, high) with low < high" if finite else \
+            "be a pair (low, high) with low < high"
+        fail(name, what, describe(value), f"For example {name}={example}.")
     return float(arr[0]), float(arr[1])

@@ -39,6 +39,17 @@ class BackwardStep:
     """One application of the chain rule during :meth:`Value.backward_trace`.
 
     ``contribution = local * upstream`` is added to ``parent.grad``.
+
+    Examples
+    --------
+    >>> x = Value(3.0, label="x")
+    >>> y = x * x
+    >>> y.label = "y"
+    >>> steps = y.backward_trace()
+    >>> [s.contribution for s in steps]      # x is used twice: 3 + 3 = dy/dx = 6
+    [3.0, 3.0]
+    >>> print(steps[0])
+    dy/dx = 3 (local) x 1 (incoming) = 3
     """
 
     node: "Value"
@@ -99,6 +110,10 @@ class Value:
             data = data.data
         if isinstance(data, bool):
             V.fail("data", "be a real number", repr(data), "Use 1.0 or 0.0.", TypeError)
+        if _op and not math.isfinite(data):
+            V.fail(f"the result of {_op!r}", "stay finite",
+                   f"{data} from {', '.join(f'{p.data:g}' for p in _parents)}",
+                   "The numbers are too large for floats; rescale the inputs.", OverflowError)
         self.data = V.as_float(data, "data")
         self.grad = 0.0
         self.label = label
@@ -150,8 +165,11 @@ class Value:
             V.fail("the base", f"be positive for the non-integer power {exponent:g}",
                    f"{self.data:g}", "Use an integer exponent for negative numbers.")
         # d(x^n)/dx = n x^(n-1)
-        return Value(self.data**exponent, _parents=(self,), _op=f"**{exponent:g}",
-                     _local=(exponent * self.data ** (exponent - 1),))
+        try:
+            out, local = self.data**exponent, exponent * self.data ** (exponent - 1)
+        except OverflowError:
+            out, local = math.inf, math.inf
+        return Value(out, _parents=(self,), _op=f"**{exponent:g}", _local=(local,))
 
     def __neg__(self):
         return Value(-self.data, _parents=(self,), _op="neg", _local=(-1.0,))

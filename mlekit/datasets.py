@@ -81,7 +81,7 @@ def toy_regression(n=30, *, slope=2.0, intercept=1.0, noise=1.0, x_range=(0.0, 5
     """
     n = V.check_int(n, "n", minimum=1)
     slope, intercept = V.as_float(slope, "slope"), V.as_float(intercept, "intercept")
-    noise = float(V.check_positive(noise, "noise"))
+    noise = float(V.check_positive(V.as_float(noise, "noise"), "noise"))
     lo, hi = V.check_interval(x_range, "x_range", example="(0, 5)")
     gen = V.check_rng(rng)
     x = np.sort(gen.uniform(lo, hi, n))
@@ -115,7 +115,7 @@ def toy_classification(n=100, *, n_classes=2, spread=1.0, rng=0):
     """
     n = V.check_int(n, "n", minimum=1)
     n_classes = V.check_int(n_classes, "n_classes", minimum=2)
-    spread = float(V.check_positive(spread, "spread"))
+    spread = float(V.check_positive(V.as_float(spread, "spread"), "spread"))
     gen = V.check_rng(rng)
     y = np.arange(n) % n_classes
     angles = 2 * np.pi * np.arange(n_classes) / n_classes

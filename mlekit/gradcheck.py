@@ -59,7 +59,9 @@ def numerical_gradient(f, x, eps=1e-6):
     flat, gflat = x.reshape(-1), grad.reshape(-1)
 
     def call(arr):
-        value = np.asarray(f(float(arr) if arr.ndim == 0 else arr.copy()), dtype=float)
+        value = V.as_float_array(f(float(arr) if arr.ndim == 0 else arr.copy()), "f(x)",
+                                 finite=False, expected="return a single number",
+                                 fix="Return one float (did you forget `return`?).")
         if value.ndim != 0:
             V.fail("f(x)", "return a single number", f"an array of shape {value.shape}",
                    "Reduce with a sum or a mean.", TypeError)

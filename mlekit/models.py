@@ -46,6 +46,17 @@ class Model:
 
     Subclasses define ``_all_params``, ``bounds``, ``_stats``, ``_check_param``,
     ``_log_lik``, ``_nll_grad``, ``_mle``, ``_log_density`` and ``_sample``.
+
+    Examples
+    --------
+    Every model answers the same questions, so code written for one works
+    for all of them:
+
+    >>> from mlekit.models import Bernoulli, Gaussian
+    >>> for model, x in [(Bernoulli(), [1, 0, 1]), (Gaussian(sigma=1.0), [1.0, 3.0])]:
+    ...     print(model, model.params, model.mle(x))
+    Bernoulli() ('p',) {'p': 0.6666666666666666}
+    Gaussian(sigma=1.0) ('mu',) {'mu': 2.0}
     """
 
     _all_params: tuple[str, ...] = ()
@@ -424,13 +435,14 @@ class Gaussian(Model):
 
     def _log_lik(self, s, mu, sigma):
         n = s["n"]
-        return -0.5 * n * _LOG_2PI - n * np.log(sigma) - self._sq(s, mu) / (2.0 * sigma**2)
+        # S / sigma^2 as (S / sigma) / sigma: no 0/0 when sigma^2 underflows
+        return -0.5 * n * _LOG_2PI - n * np.log(sigma) - (self._sq(s, mu) / sigma) / sigma / 2.0
 
     def _nll_grad(self, s, mu, sigma):
         n = s["n"]
         return {
-            "mu": -n * (s["mean"] - mu) / sigma**2,           # d/dmu  S(mu)/(2 sigma^2)
-            "sigma": n / sigma - self._sq(s, mu) / sigma**3,   # d/dsigma [n log sigma + S/(2 sigma^2)]
+            "mu": -n * ((s["mean"] - mu) / sigma) / sigma,            # d/dmu  S(mu)/(2 sigma^2)
+            "sigma": n / sigma - ((self._sq(s, mu) / sigma) / sigma) / sigma,
         }
 
     def _mle(self, s):
@@ -443,7 +455,7 @@ class Gaussian(Model):
         return {"mu": mu, "sigma": math.sqrt(sq / s["n"])}
 
     def _log_density(self, x, mu, sigma):
-        return -0.5 * _LOG_2PI - np.log(sigma) - (x - mu) ** 2 / (2.0 * sigma**2)
+        return -0.5 * _LOG_2PI - np.log(sigma) - ((x - mu) / sigma) ** 2 / 2.0
 
     def _sample(self, n, rng, mu, sigma):
         return rng.normal(float(mu), float(sigma), size=n)

@@ -56,6 +56,17 @@ class Trajectory:
         For :func:`sgd`, the epoch each step belongs to.
     batch_size : int or None
         For :func:`sgd`, the minibatch size used.
+
+    Examples
+    --------
+    >>> traj = gradient_descent(lambda th: 2 * th, theta0=1.0, lr=0.25, steps=3,
+    ...                         loss=lambda th: th ** 2)
+    >>> traj.params.tolist()                 # theta halves each step
+    [1.0, 0.5, 0.25, 0.125]
+    >>> traj.losses.tolist()
+    [1.0, 0.25, 0.0625, 0.015625]
+    >>> traj.n_steps, traj.diverged
+    (3, False)
     """
 
     params: np.ndarray
@@ -122,7 +133,9 @@ class _Runner:
         self.message = ""
 
     def _loss(self, theta):
-        value = np.asarray(self.loss(_out(theta), *self.loss_args), dtype=float)
+        value = V.as_float_array(self.loss(_out(theta), *self.loss_args), "loss(theta)",
+                                 finite=False, expected="return a single number",
+                                 fix="Return the loss as a float (did you forget `return`?).")
         if value.ndim != 0:
             V.fail("loss(theta)", "return a single number", f"an array of shape {value.shape}",
                    "Reduce the loss with a mean or a sum.", TypeError)
@@ -143,12 +156,10 @@ class _Runner:
         return None
 
     def gradient(self, grad_fn, *args):
-        g = grad_fn(_out(self.theta), *args)
-        try:
-            g = np.asarray(g, dtype=float)
-        except (TypeError, ValueError):
-            V.fail("grad(theta)", "return numbers", V.describe(g),
-                   "Return the gradient as a float or a numpy array.", TypeError)
+        g = V.as_float_array(grad_fn(_out(self.theta), *args), "grad(theta)", finite=False,
+                             expected="return numbers",
+                             fix="Return the gradient as a float or a numpy array "
+                                 "(did you forget `return`?).")
         if g.shape != self.theta.shape:
             V.fail("grad(theta)", f"return an array of the same shape as theta {self.theta.shape}",
                    f"shape {g.shape}", "Return one partial derivative per parameter.")
