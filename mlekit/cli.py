@@ -4,6 +4,10 @@
     Re-execute notebooks top to bottom in a fresh kernel of this Python and
     save them with their new outputs (what nbval then compares). Prints the
     time each notebook took.
+
+``mlekit student SRC_DIR OUT_DIR``
+    Write student copies of the notebooks in SRC_DIR (solutions replaced by
+    stubs, hidden tests removed, outputs cleared). No nbgrader needed.
 """
 
 from __future__ import annotations
@@ -51,7 +55,8 @@ def execute(paths, timeout=600) -> int:
         except CellExecutionError as exc:
             failed += 1
             print(f"FAILED after {time.perf_counter() - start:.1f} s")
-            print(str(exc).strip().splitlines()[-1], file=sys.stderr)
+            # the failing cell's source and the end of its traceback
+            print("\n".join(str(exc).strip().splitlines()[-25:]), file=sys.stderr)
             continue
         nbformat.write(nb, path)
         print(f"ok in {time.perf_counter() - start:.1f} s")
@@ -64,9 +69,18 @@ def main(argv=None) -> int:
     p_exec = sub.add_parser("execute", help="re-execute notebooks in place, saving fresh outputs")
     p_exec.add_argument("paths", nargs="+", help="notebooks or folders of notebooks")
     p_exec.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
+    p_student = sub.add_parser("student", help="write student copies without solutions")
+    p_student.add_argument("src_dir", help="folder of instructor notebooks (e.g. course)")
+    p_student.add_argument("out_dir", help="folder to write the student copies to")
     args = parser.parse_args(argv)
     if args.command == "execute":
         return 1 if execute(args.paths, args.timeout) else 0
+    if args.command == "student":
+        from .student import make_student_copies
+
+        written = make_student_copies(args.src_dir, args.out_dir)
+        print(f"wrote {len(written)} student notebooks to {args.out_dir}")
+        return 0
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

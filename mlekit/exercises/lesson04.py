@@ -1,0 +1,95 @@
+"""Checks for lesson 04, the phone survey (7 of 10 people use Android).
+
+Examples
+--------
+>>> from mlekit.exercises import lesson04 as ex
+>>> fb = ex.check_nll_gradient(lambda p: -7 / p + 3 / (1 - p))
+✅ Correct: your gradient matches -dlog L/dp at every p we tried, and it is zero at the MLE.
+>>> bool(fb)
+True
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..models import Bernoulli
+from ._core import StudentError, as_number, call_student, check, close
+
+__all__ = ["check_nll_gradient", "check_p_hat", "check_gd_step"]
+
+_K, _N = 7, 10
+_PROBES = (0.05, 0.3, 0.5, 0.7, 0.9, 0.99)
+
+
+def _survey():
+    return [1] * _K + [0] * (_N - _K)
+
+
+@check
+def check_nll_gradient(nll_gradient):
+    """Check ``nll_gradient(p)``, the derivative of the survey's NLL with respect to p."""
+    model, x = Bernoulli(), _survey()
+    for p in _PROBES:
+        got = as_number(call_student(nll_gradient, "nll_gradient", p), f"nll_gradient({p})")
+        want = float(model.nll_grad(x, p=p)["p"])
+        if close(got, want):
+            continue
+        # diagnose the usual slips (never reveal the right value)
+        if close(got, -want):
+            raise StudentError(f"nll_gradient({p}) has the wrong sign. The NLL is -log L, so its "
+                               "derivative is minus the derivative of 7 log p + 3 log(1 - p).")
+        if close(got, -_K / p):
+            raise StudentError(f"nll_gradient({p}) = {got:.4g} only has the Android term; the 3 "
+                               "iOS answers add a term from 3 log(1 - p).")
+        if close(got, -_K / p - (_N - _K) / (1 - p)):
+            raise StudentError(f"nll_gradient({p}) = {got:.4g}: check the sign of the iOS term. "
+                               "By the chain rule, d/dp log(1 - p) = -1/(1 - p).")
+        if close(got, want / _N):
+            raise StudentError(f"nll_gradient({p}) = {got:.4g} is the gradient of the mean NLL "
+                               "(divided by 10). This exercise wants the summed NLL.")
+        raise StudentError(f"nll_gradient({p}) returned {got:.4g}, which is not the derivative "
+                           "of NLL(p) = -7 log p - 3 log(1 - p). Differentiate term by term.")
+    return ("Correct: your gradient matches -dlog L/dp at every p we tried, and it is zero at "
+            "the MLE.")
+
+
+@check
+def check_p_hat(p_hat):
+    """Check ``p_hat(k, n)``, the maximum likelihood estimate for k successes in n trials."""
+    cases = [(7, 10), (70, 100), (0, 5), (5, 5), (1, 3), (123, 1000)]
+    for k, n in cases:
+        got = as_number(call_student(p_hat, "p_hat", k, n), f"p_hat({k}, {n})")
+        want = float(Bernoulli().mle([1] * k + [0] * (n - k))["p"])
+        if close(got, want):
+            continue
+        if close(got, 1 - want):
+            raise StudentError(f"p_hat({k}, {n}) = {got:.4g} estimates the share of failures. "
+                               "p is the probability of a success (Android).")
+        if n - k and close(got, k / (n - k)):
+            raise StudentError(f"p_hat({k}, {n}) = {got:.4g} divides by the number of failures; "
+                               "divide by the number of answers instead.")
+        raise StudentError(f"p_hat({k}, {n}) returned {got:.4g}. Set the derivative "
+                           "-k/p + (n - k)/(1 - p) to zero and solve for p.")
+    return "Correct: p_hat works for any k and n, including k = 0 and k = n."
+
+
+@check
+def check_gd_step(p_next, *, p=0.2, lr=0.01):
+    """Check one gradient-descent step on the survey NLL from ``p`` with learning rate ``lr``."""
+    got = as_number(p_next, "p_next")
+    grad = float(Bernoulli().nll_grad(_survey(), p=p)["p"])
+    want = p - lr * grad
+    if close(got, want):
+        return (f"Correct: one step moved p from {p} towards the MLE 0.7, against the "
+                "gradient.")
+    if close(got, p + lr * grad):
+        raise StudentError("p_next moved uphill: gradient descent subtracts lr x gradient "
+                           "(theta+ = theta - lr dJ/dtheta).")
+    if close(got, p - grad):
+        raise StudentError(f"p_next = {got:.4g} took a full gradient step; multiply the gradient "
+                           f"by the learning rate lr = {lr} first.")
+    if math.isfinite(got) and not 0 < got < 1:
+        raise StudentError(f"p_next = {got:.4g} is not a probability; recompute the gradient "
+                           f"at p = {p}.")
+    raise StudentError(f"p_next = {got:.4g} is not one step of p - lr * gradient from p = {p}.")
