@@ -1,0 +1,213 @@
+"""The instructor workflow, end to end, on every notebook in course/.
+
+- every lesson has at least two exercises, each a solution cell and an
+  autograded test cell in nbgrader's format (schema 3, unique grade ids);
+- ``mlekit student`` never lets a solution or a hidden test through (a unique
+  marker is planted in every such region and searched for in the output);
+- executed top to bottom, a student copy fails only in exercise cells, and
+  only with NotImplementedError or a check's message; every lesson cell runs;
+- the real ``nbgrader generate_assignment`` + ``nbgrader autograde`` give the
+  instructor version full marks and an unmodified student copy zero.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from mlekit.student import BEGIN_HIDDEN, BEGIN_SOLUTION, make_student_copies, scrub_source
+
+COURSE = Path(__file__).resolve().parent.parent / "course"
+NOTEBOOKS = sorted(COURSE.glob("[0-9][0-9]_*.ipynb"))
+CHECK_MARK, CROSS_MARK = "\u2705", "\u274c"
+
+
+def nbgrader_meta(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def test_there_are_lessons_to_test():
+    assert len(NOTEBOOKS) >= 1
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_lesson_has_two_nbgrader_exercises(path):
+    nb = nbformat.read(path, as_version=4)
+    solutions = [c for c in nb.cells if nbgrader_meta(c).get("solution")]
+    graded = [c for c in nb.cells if nbgrader_meta(c).get("grade")]
+    assert len(solutions) >= 2 and len(graded) >= 2, f"{path.name}: fewer than two exercises"
+    ids = [nbgrader_meta(c)["grade_id"] for c in solutions + graded]
+    assert len(ids) == len(set(ids)), f"{path.name}: duplicate grade ids"
+    for cell in solutions + graded:
+        meta = nbgrader_meta(cell)
+        assert meta["schema_version"] == 3
+        assert {"grade", "solution", "locked", "grade_id"} <= set(meta)
+    for cell in graded:
+        assert nbgrader_meta(cell)["points"] > 0 and nbgrader_meta(cell)["locked"]
+        assert "check_" in cell.source, "each autograded cell calls a check"
+    for cell in solutions:
+        assert BEGIN_SOLUTION in cell.source
+
+
+def test_no_solution_or_hidden_test_reaches_the_student_copy(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(COURSE, src, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    planted = set()
+    for path in src.glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            lines = cell.source.split("\n")
+            out = []
+            for line in lines:
+                out.append(line)
+                if BEGIN_SOLUTION in line or BEGIN_HIDDEN in line:
+                    marker = f"LEAK-{uuid.uuid4().hex}"
+                    planted.add(marker)
+                    indent = line[: len(line) - len(line.lstrip())]
+                    out.append(f"{indent}# {marker}")
+            cell.source = "\n".join(out)
+        nbformat.write(nb, path)
+    assert len(planted) >= 2 * len(NOTEBOOKS)
+    out_dir = tmp_path / "student"
+    written = make_student_copies(src, out_dir, log=lambda *a: None)
+    assert len(written) == len(list(src.glob("*.ipynb")))
+    text = "\n".join(p.read_text(encoding="utf-8") for p in out_dir.rglob("*") if p.is_file())
+    leaked = [m for m in planted if m in text]
+    assert not leaked, f"{len(leaked)} planted solution/hidden-test markers leaked"
+    assert "raise NotImplementedError()" in text and "# YOUR CODE HERE" in text
+
+
+def test_student_copy_keeps_everything_else(tmp_path):
+    out_dir = tmp_path / "student"
+    make_student_copies(COURSE, out_dir, log=lambda *a: None)
+    for path in NOTEBOOKS:
+        original = nbformat.read(path, as_version=4)
+        copy = nbformat.read(out_dir / path.name, as_version=4)
+        assert len(copy.cells) == len(original.cells)
+        for a, b in zip(original.cells, copy.cells):
+            assert a.cell_type == b.cell_type and a.metadata == b.metadata
+            if BEGIN_SOLUTION not in a.source and BEGIN_HIDDEN not in a.source:
+                assert a.source == b.source
+            if b.cell_type == "code":
+                assert b.outputs == [] and b.execution_count is None
+
+
+def test_unbalanced_markers_refuse_to_produce_a_copy():
+    from mlekit.student import MarkerError
+
+    with pytest.raises(MarkerError, match="never closed"):
+        scrub_source("x = 1\n### BEGIN SOLUTION\nx = 2")
+    with pytest.raises(MarkerError, match="without"):
+        scrub_source("### END HIDDEN TESTS")
+    with pytest.raises(MarkerError, match="misspelt"):
+        scrub_source("## BEGIN SOLUTION\nsecret = 1")
+
+
+def _run_student_copy(path, tmp_path):
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    from mlekit.student import student_notebook
+
+    student = student_notebook(nb, path.name)
+    NotebookClient(student, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    return student
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_student_copy_fails_only_in_exercise_cells(path, tmp_path):
+    student = _run_student_copy(path, tmp_path)
+    failures = {"solution": 0, "check": 0}
+    for index, cell in enumerate(student.cells):
+        if cell.cell_type != "code":
+            continue
+        meta = nbgrader_meta(cell)
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        stderr = "".join(o.text for o in cell.outputs
+                         if o.output_type == "stream" and o.name == "stderr")
+        where = f"{path.name} cell {index}:\n{cell.source[:200]}"
+        if meta.get("solution"):
+            # a value answer raises NotImplementedError here; a function answer raises
+            # only when the check calls it
+            assert [e.ename for e in errors] in ([], ["NotImplementedError"]), where
+            assert not stderr.strip(), where
+            failures["solution"] += 1
+        elif meta.get("grade"):
+            assert not errors, f"{where}\nraised {[e.ename for e in errors]} instead of a message"
+            assert stderr.startswith(CROSS_MARK), f"{where}\nno check message on stderr"
+            failures["check"] += 1
+        else:
+            assert not errors, f"{where}\nlesson cell raised {[e.ename for e in errors]}"
+            assert not stderr.strip(), f"{where}\nlesson cell wrote to stderr: {stderr[:300]}"
+    assert failures["solution"] >= 2 and failures["check"] >= 2
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_instructor_version_passes_every_check(path):
+    # nbval runs these notebooks too; here we assert that each check *printed success*
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if nbgrader_meta(cell).get("grade"):
+            out = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+            assert out.startswith(CHECK_MARK) and CROSS_MARK not in out, cell.source[:120]
+
+
+def _nbgrader(course_dir, *args):
+    env = dict(os.environ)
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course_dir, env=env,
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result
+
+
+def test_real_nbgrader_gives_full_marks_to_solutions_and_zero_to_blank_copies(tmp_path):
+    pytest.importorskip("nbgrader")
+    course = tmp_path / "course"
+    source = course / "source" / "lessons"
+    source.mkdir(parents=True)
+    for path in NOTEBOOKS:
+        shutil.copy(path, source / path.name)
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        "c.CourseDirectory.course_id = 'mlekit'\n"
+        f"c.CourseDirectory.root = {str(course)!r}\n"
+        "c.ExecutePreprocessor.timeout = 120\n")
+    _nbgrader(course, "generate_assignment", "lessons", "--force")
+    release = course / "release" / "lessons"
+    assert sorted(p.name for p in release.glob("*.ipynb")) == [p.name for p in NOTEBOOKS]
+    for student, folder in (("instructor", source), ("blank", release)):
+        target = course / "submitted" / student / "lessons"
+        target.mkdir(parents=True)
+        for path in folder.glob("*.ipynb"):
+            shutil.copy(path, target / path.name)
+    _nbgrader(course, "autograde", "lessons", "--create", "--force")
+
+    from nbgrader.api import Gradebook
+
+    scores = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for student in ("instructor", "blank"):
+            sub = gb.find_submission("lessons", student)
+            scores[student] = {nb.name: (nb.score, nb.max_score) for nb in sub.notebooks}
+            scores[student]["total"] = (sub.score, sub.max_score)
+            for nb in sub.notebooks:
+                for grade in nb.grades:
+                    if student == "instructor":
+                        assert grade.score == grade.max_score, (nb.name, grade.name)
+                    elif grade.cell.cell_type == "code":
+                        assert grade.score == 0, (nb.name, grade.name)
+    (tmp_path / "scores.json").write_text(json.dumps(scores, indent=1))
+    print("nbgrader scores (score, max):", json.dumps(scores, indent=1))
+    total, maximum = scores["instructor"]["total"]
+    assert maximum > 0 and total == maximum
+    assert scores["blank"]["total"][0] == 0
