@@ -8,6 +8,10 @@
 ``mlekit student SRC_DIR OUT_DIR``
     Write student copies of the notebooks in SRC_DIR (solutions replaced by
     stubs, hidden tests removed, outputs cleared). No nbgrader needed.
+
+``mlekit grade INSTRUCTOR_DIR SUBMISSION_DIR ... [--csv FILE]``
+    Run each submitted notebook with the instructor's test cells (hidden
+    tests included) and report the points per exercise. No nbgrader needed.
 """
 
 from __future__ import annotations
@@ -72,7 +76,15 @@ def main(argv=None) -> int:
     p_student = sub.add_parser("student", help="write student copies without solutions")
     p_student.add_argument("src_dir", help="folder of instructor notebooks (e.g. course)")
     p_student.add_argument("out_dir", help="folder to write the student copies to")
+    p_grade = sub.add_parser("grade", help="autograde submitted notebooks without nbgrader")
+    p_grade.add_argument("instructor_dir", help="folder of instructor notebooks (e.g. course)")
+    p_grade.add_argument("submissions", nargs="+", help="one folder of notebooks per student")
+    p_grade.add_argument("--csv", dest="csv_path", help="also write the scores to this CSV file")
     args = parser.parse_args(argv)
+    if args.command == "grade":
+        from .grading import main as grade_main
+
+        return grade_main(args.instructor_dir, args.submissions, args.csv_path)
     if args.command == "execute":
         return 1 if execute(args.paths, args.timeout) else 0
     if args.command == "student":

@@ -211,3 +211,36 @@ def test_real_nbgrader_gives_full_marks_to_solutions_and_zero_to_blank_copies(tm
     total, maximum = scores["instructor"]["total"]
     assert maximum > 0 and total == maximum
     assert scores["blank"]["total"][0] == 0
+
+
+def test_mlekit_grade_scores_without_nbgrader(tmp_path, capsys):
+    """``mlekit grade``: full marks for solutions, zero for a blank copy, partial in between."""
+    from mlekit import cli
+    from mlekit.student import student_notebook
+
+    path = COURSE / "04_phone_survey.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    full, blank, partial = (tmp_path / name for name in ("full", "blank", "partial"))
+    for folder in (full, blank, partial):
+        folder.mkdir()
+    nbformat.write(nb, full / path.name)
+    student = student_notebook(nb, path.name)
+    nbformat.write(student, blank / path.name)
+    # the partial student answers exercise 2 only (p_hat), correctly
+    for cell in student.cells:
+        if nbgrader_meta(cell).get("grade_id") == "ex04-2-p-hat":
+            cell.source = "def p_hat(k, n):\n    return k / n"
+    nbformat.write(student, partial / path.name)
+    csv_path = tmp_path / "grades.csv"
+    assert cli.main(["grade", str(COURSE), str(full), str(blank), str(partial),
+                     "--csv", str(csv_path)]) == 0
+    rows = [line.split(",") for line in csv_path.read_text().splitlines()[1:]]
+    by_student = {}
+    for student_name, _, grade_id, score, max_score, *_ in rows:
+        by_student.setdefault(student_name, {})[grade_id] = (float(score), float(max_score))
+    assert all(s == m for s, m in by_student["full"].values())
+    assert all(s == 0 for s, _ in by_student["blank"].values())
+    assert by_student["partial"]["ex04-2-p-hat-check"] == (2.0, 2.0)
+    assert by_student["partial"]["ex04-1-gradient-check"][0] == 0
+    log = capsys.readouterr().out
+    assert "NotImplementedError" in log or "\u274c" in log      # reasons are reported
