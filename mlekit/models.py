@@ -148,7 +148,7 @@ class Model:
         V.check_reduction(reduction)
         stats = self._stats(x)
         values = self._resolve(params, "nll")
-        out = -self._log_lik(stats, **values)
+        out = -self._log_lik(stats, **values) + 0.0      # + 0.0: never -0.0
         if reduction == "mean":
             out = out / stats["n"]
         return scalar_or_array(out)

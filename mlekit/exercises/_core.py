@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import numbers
 import sys
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -129,13 +130,19 @@ def call_student(func, name: str, *args):
         raise StudentError(f"{name} should be a function, but it is {describe_answer(func)}. "
                            f"Define it with `def {name}(...):`.")
     try:
-        return func(*args)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")          # log(0) etc. become inf/nan, then a hint
+            result = func(*args)
     except NotImplementedError:
         raise StudentError(f"{name} still raises NotImplementedError: replace "
                            "`raise NotImplementedError()` with your code.") from None
     except Exception as exc:   # the student's code failed: say how, in one line
         shown = ", ".join(_short(a) for a in args)
         raise StudentError(f"{name}({shown}) raised {type(exc).__name__}: {exc}") from None
+    if result is None:
+        shown = ", ".join(_short(a) for a in args)
+        raise StudentError(f"{name}({shown}) returned None: did you forget the `return` line?")
+    return result
 
 
 def _short(value) -> str:
@@ -144,8 +151,13 @@ def _short(value) -> str:
     return describe_answer(value)
 
 
-def close(a, b, rtol=1e-6, atol=1e-9) -> bool:
-    """True if two numbers agree to a relative 1e-6 (infinities must match exactly)."""
+def close(a, b, rtol=1e-6, atol=1e-12) -> bool:
+    """True if two numbers agree to a relative 1e-6 (infinities must match exactly).
+
+    The absolute tolerance is tiny (1e-12) so that small quantities such as a
+    likelihood of 1e-11 are still compared relatively; it only absorbs
+    rounding noise around an exact zero (e.g. a gradient at the MLE).
+    """
     if math.isinf(a) or math.isinf(b):
         return a == b
     return math.isclose(a, b, rel_tol=rtol, abs_tol=atol)

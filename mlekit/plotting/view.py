@@ -146,8 +146,9 @@ def robust_limits(values, *, pad=0.08, q=(0.0, 1.0), include=()):
     lo = float(np.quantile(v, q[0])) if v.size else min(extra)
     hi = float(np.quantile(v, q[1])) if v.size else max(extra)
     lo, hi = min([lo] + extra), max([hi] + extra)
-    if hi - lo < 1e-12 * max(1.0, abs(hi)):
-        span = max(abs(hi), 1.0) * 0.05
+    scale = max(abs(lo), abs(hi))
+    if hi - lo <= 1e-12 * scale or scale == 0.0:      # flat (relative to the values' size)
+        span = scale * 0.05 if scale > 0 else 0.05
         lo, hi = lo - span, hi + span
     span = hi - lo
     return (lo - pad * span, hi + pad * span)

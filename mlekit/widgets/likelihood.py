@@ -27,6 +27,8 @@ class LikelihoodExplorer(Explorer):
         The observations.
     theta : float, optional
         Where the slider starts.
+    step : float, optional
+        Slider step (default: a round number giving about 400 positions).
 
     For Bernoulli data (and a single Binomial count) two more sliders set k
     (successes) and n (sample size), and the curves reshape: 7 of 10 and 70
@@ -44,16 +46,19 @@ class LikelihoodExplorer(Explorer):
     >>> explorer.close()
     """
 
-    def __init__(self, model, data, *, theta=None):
+    def __init__(self, model, data, *, theta=None, step=None):
         view = LikelihoodView(model, data, theta=theta, show_readout=False,
                               canvas_factory=live_canvas)
         self.model = model
         name = view.name
         lo, hi = float(view.grid[0]), float(view.grid[-1])
         if model.bounds[name] == (0.0, 1.0):
-            lo, hi, step = 0.01, 0.99, 0.005      # p = 0 and p = 1 cannot be chosen
+            lo, hi = 0.01, 0.99                   # p = 0 and p = 1 cannot be chosen
+            step = 0.005 if step is None else step
         else:
-            step = float(f"{(hi - lo) / 400:.2g}")
+            step = _nice_step((hi - lo) / 400) if step is None else step
+            lo = max(np.floor(lo / step) * step, model.bounds[name][0] + step)  # round ends
+            hi = np.ceil(hi / step) * step                                      # to the step
         start = float(np.clip(view.readout["theta"], lo, hi))
         self.slider = widgets.FloatSlider(
             value=start, min=lo, max=hi, step=step, description=_SYMBOLS.get(name, name),
@@ -136,3 +141,12 @@ class LikelihoodExplorer(Explorer):
         """The data currently shown."""
         return self.view.x
 
+
+
+def _nice_step(raw: float) -> float:
+    """The round number (1, 2 or 5 times a power of ten) closest above *raw*."""
+    exponent = np.floor(np.log10(raw))
+    for m in (1.0, 2.0, 5.0, 10.0):
+        if m * 10**exponent >= raw:
+            return float(m * 10**exponent)
+    return float(10 ** (exponent + 1))  # pragma: no cover - unreachable

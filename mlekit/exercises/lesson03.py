@@ -1,0 +1,212 @@
+"""Checks for lesson 03, the negative log-likelihood (음의 로그 우도) of the phone survey.
+
+The survey: 10 answers, 7 Android (x = 1) and 3 iOS (x = 0). Each check
+compares the student's answer with :class:`mlekit.models.Bernoulli` on several
+inputs, names the usual slip when it recognises one, and never prints the
+reference value.
+
+Examples
+--------
+>>> import numpy as np
+>>> from mlekit.exercises import lesson03 as ex
+>>> fb = ex.check_survey_nll(lambda p: -7 * np.log(p) - 3 * np.log(1 - p))
+✅ Correct: your NLL matches -log L(p) at every p we tried, and it is smallest at p = 0.7.
+>>> bool(fb)
+True
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..models import Bernoulli
+from ._core import StudentError, as_number, call_student, check, close
+
+__all__ = ["check_survey_nll", "check_mean_nll", "check_surprise_ios"]
+
+_K, _N = 7, 10
+#: probes for survey_nll; p = 0.5 first, so most messages quote the same familiar point
+_PROBES = (0.5, 0.7, 0.3, 0.9, 0.05, 0.99)
+_LN10, _LN2 = math.log(10.0), math.log(2.0)
+
+
+def _survey():
+    return np.array([1] * _K + [0] * (_N - _K))
+
+
+# ------------------------------------------------------------------ exercise 1
+def _diagnose_survey_nll(got: float, p: float) -> str | None:
+    """The hint for a recognised slip in survey_nll(p), or None."""
+    want = float(Bernoulli().nll(_survey(), p=p))
+    at = f"Your NLL at p = {p:g} is {got:.4g}"
+    if close(got, -want):
+        # never print the value here: it is the right answer with a minus sign
+        return (f"Your NLL at p = {p:g} is negative: that is the log-likelihood log L(p). "
+                "The NLL is its negative, -7 log p - 3 log(1 - p); did you forget the minus "
+                "sign?")
+    if close(got, -_K * math.log(p)):
+        return (f"{at}; the survey has 10 answers, did you leave out the 3 iOS users? "
+                "Each of them adds -log(1 - p).")
+    if close(got, -(_N - _K) * math.log(1 - p)):
+        return (f"{at}; the survey has 10 answers, did you leave out the 7 Android users? "
+                "Each of them adds -log p.")
+    if close(got, want / _N):
+        return (f"{at}, which is the mean over the 10 answers (NLL / 10). This exercise wants "
+                "the sum: drop the division by 10.")
+    if close(got, want / _LN10):
+        return (f"{at}: you used log base 10 (np.log10). The NLL uses the natural log, "
+                "np.log.")
+    if close(got, want / _LN2):
+        return (f"{at}: you used log base 2 (np.log2). The NLL uses the natural log, "
+                "np.log.")
+    if close(got, float(Bernoulli().nll(1 - _survey(), p=p))):
+        # no value here: the swapped NLL at p is the right NLL at 1 - p, another probe
+        return (f"Your NLL at p = {p:g} has the counts swapped. p is the probability of "
+                "Android, so the 7 Android answers go with log p and the 3 iOS answers with "
+                "log(1 - p).")
+    if close(got, float(Bernoulli().likelihood(_survey(), p=p))):
+        return (f"{at}, which is the likelihood L(p) = p^7 (1 - p)^3 itself. The NLL is "
+                "-log L(p): take the log, then flip the sign.")
+    return None
+
+
+@check
+def check_survey_nll(survey_nll):
+    """Check ``survey_nll(p)``, the phone survey's negative log-likelihood at p."""
+    model, x = Bernoulli(), _survey()
+    for p in _PROBES:
+        got = as_number(call_student(survey_nll, "survey_nll", p), f"survey_nll({p:g})")
+        want = float(model.nll(x, p=p))
+        if close(got, want):
+            continue
+        hint = _diagnose_survey_nll(got, p)
+        if hint is not None:
+            raise StudentError(hint)
+        raise StudentError(f"Your NLL at p = {p:g} is {got:.4g}, which is not "
+                           "-7 log p - 3 log(1 - p). Write one -log term per answer and add "
+                           "them up: 7 Android terms and 3 iOS terms.")
+    return ("Correct: your NLL matches -log L(p) at every p we tried, and it is smallest at "
+            "p = 0.7.")
+
+
+# ------------------------------------------------------------------ exercise 2
+#: (data, p) pairs for mean_nll: the survey, all ones, all zeros, one answer, a long seeded run
+def _mean_nll_cases():
+    long = (np.random.default_rng(3).random(500) < 0.35).astype(np.int64)
+    return [
+        (_survey(), 0.5),
+        (_survey(), 0.7),
+        (np.ones(4, dtype=np.int64), 0.8),
+        (np.zeros(5, dtype=np.int64), 0.1),
+        (np.array([0]), 0.6),
+        (np.array([1, 0, 0, 1, 0, 0]), 0.25),
+        (long, 0.4),
+    ]
+
+
+def _describe_data(x) -> str:
+    k, n = int(x.sum()), int(x.size)
+    if n == _N and k == _K:
+        return "the survey (7 ones, 3 zeros)"
+    if k == n:
+        return f"{n} ones"
+    if k == 0:
+        return f"{n} zero" + ("s" if n > 1 else "")
+    return f"{n} answers ({k} ones, {n - k} zeros)"
+
+
+def _as_mean(result, x, p, where: str) -> float:
+    """The student's result as one number; a per-sample array gets its own hint."""
+    arr = None
+    if not isinstance(result, (str, bytes)) and result is not None and not callable(result):
+        try:
+            arr = np.asarray(result, dtype=float)
+        except (TypeError, ValueError):
+            arr = None
+    if arr is not None and arr.ndim >= 1 and arr.size == x.size and x.size > 1:
+        per_sample = -np.asarray(Bernoulli().log_density(x, p=p), dtype=float)
+        if np.allclose(arr.ravel(), per_sample):
+            raise StudentError(f"{where} returned {x.size} values, one surprise per answer. "
+                               "That is the right start: now average them into one number.")
+    return as_number(result, where)
+
+
+@check
+def check_mean_nll(mean_nll):
+    """Check ``mean_nll(x, p)``, the NLL averaged over the answers, for any 0/1 data x."""
+    model = Bernoulli()
+    for x, p in _mean_nll_cases():
+        where = f"mean_nll(x, {p:g}) for {_describe_data(x)}"
+        result = call_student(mean_nll, "mean_nll", x.copy(), p)
+        got = _as_mean(result, x, p, where)
+        want = float(model.nll(x, p=p, reduction="mean"))
+        if close(got, want):
+            continue
+        k, n = int(x.sum()), int(x.size)
+        if n > 1 and close(got, want * n):
+            raise StudentError(f"{where} is {got:.4g}: that is the summed NLL. The mean divides "
+                               f"it by the number of answers, here n = {n}.")
+        if close(got, -want):
+            raise StudentError(f"{where} is negative: that is the mean log-likelihood. Put a "
+                               "minus sign in front, so the loss is -log of each probability.")
+        if close(got, float(model.nll(_survey(), p=p, reduction="mean"))) and (k, n) != (_K, _N):
+            raise StudentError(f"{where} is {got:.4g}, the value for the phone survey: the 7 "
+                               "and 3 seem to be typed in. Count the ones and zeros of x "
+                               "instead, e.g. with x.sum() and len(x).")
+        if close(got, float(model.nll(1 - x, p=p, reduction="mean"))):
+            raise StudentError(f"{where} has ones and zeros swapped. An answer x = 1 has "
+                               "probability p, an answer x = 0 has 1 - p.")
+        if close(got, want / _LN10):
+            raise StudentError(f"{where} is {got:.4g}: you used log base 10. Use the natural "
+                               "log, np.log.")
+        if 0 < k < n and (close(got, want * n / k) or close(got, want * n / (n - k))):
+            raise StudentError(f"{where} is {got:.4g}: divide by the number of all answers "
+                               f"(n = {n}), not by the number of ones or of zeros.")
+        raise StudentError(f"{where} is {got:.4g}, which is not the average of "
+                           "-log p(x_i) over the answers. Each 1 costs -log p, each 0 costs "
+                           "-log(1 - p); add them and divide by len(x).")
+    return ("Correct: mean_nll works for the survey, all ones, all zeros, a single answer "
+            "and 500 answers.")
+
+
+# ------------------------------------------------------------------ exercise 3
+@check
+def check_surprise_ios(surprise_ios, *, p=0.7):
+    """Check ``surprise_ios``: the self-information of one iOS answer at p, in nats."""
+    got = as_number(surprise_ios, "surprise_ios")
+    q = 1.0 - p                               # probability of an iOS answer
+    want = -math.log(q)
+    if close(got, want):
+        return (f"Correct: an iOS answer is less likely than an Android one at p = {p:g}, so "
+                "it is the more surprising of the two.")
+    if close(got, -want):
+        raise StudentError("surprise_ios is negative, but a surprise -log P is never negative "
+                           "(P <= 1, so log P <= 0). Check the minus sign.")
+    if close(got, -math.log(p)):
+        raise StudentError(f"surprise_ios = {got:.4g} is the surprise of an Android answer. "
+                           f"An iOS answer has probability 1 - p at p = {p:g}.")
+    if close(got, q):
+        raise StudentError(f"surprise_ios = {got:.4g} is the probability of an iOS answer. "
+                           "The surprise is -log of that probability.")
+    if close(got, p):
+        raise StudentError(f"surprise_ios = {got:.4g} is the probability of an Android answer. "
+                           "Use the probability of iOS, 1 - p, and take -log of it.")
+    if close(got, want / _LN2):
+        raise StudentError(f"surprise_ios = {got:.4g} is in bits (log base 2). This exercise "
+                           "wants nats: use the natural log, np.log.")
+    if close(got, want / _LN10):
+        raise StudentError(f"surprise_ios = {got:.4g} uses log base 10. This exercise wants "
+                           "nats: use the natural log, np.log.")
+    if close(got, 1.0 / q):
+        raise StudentError(f"surprise_ios = {got:.4g} is 1 / P. The surprise is -log P, not "
+                           "its reciprocal.")
+    if close(got, (_N - _K) * want):
+        raise StudentError(f"surprise_ios = {got:.4g} counts all 3 iOS answers together. The "
+                           "exercise asks for the surprise of one answer.")
+    if close(got, float(Bernoulli().nll(_survey(), p=p, reduction="mean"))):
+        raise StudentError(f"surprise_ios = {got:.4g} is the mean surprise of all 10 answers. "
+                           "The exercise asks for one iOS answer only.")
+    raise StudentError(f"surprise_ios = {got:.4g} is not -log P(iOS) at p = {p:g}. The "
+                       "probability of one iOS answer is 1 - p; take minus its natural log.")
