@@ -436,7 +436,9 @@ class Gaussian(Model):
     def _log_lik(self, s, mu, sigma):
         n = s["n"]
         # S / sigma^2 as (S / sigma) / sigma: no 0/0 when sigma^2 underflows
-        return -0.5 * n * _LOG_2PI - n * np.log(sigma) - (self._sq(s, mu) / sigma) / sigma / 2.0
+        with np.errstate(over="ignore"):
+            return (-0.5 * n * _LOG_2PI - n * np.log(sigma)
+                    - (self._sq(s, mu) / sigma) / sigma / 2.0)
 
     def _nll_grad(self, s, mu, sigma):
         n = s["n"]
@@ -455,7 +457,8 @@ class Gaussian(Model):
         return {"mu": mu, "sigma": math.sqrt(sq / s["n"])}
 
     def _log_density(self, x, mu, sigma):
-        return -0.5 * _LOG_2PI - np.log(sigma) - ((x - mu) / sigma) ** 2 / 2.0
+        with np.errstate(over="ignore"):       # a huge z-score gives -inf, i.e. density 0
+            return -0.5 * _LOG_2PI - np.log(sigma) - ((x - mu) / sigma) ** 2 / 2.0
 
     def _sample(self, n, rng, mu, sigma):
         return rng.normal(float(mu), float(sigma), size=n)
