@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import importlib
 
-from . import autodiff, datasets, gradcheck, information, losses, models, nn, optim
+from . import autodiff, datasets, gradcheck, information, losses, models, neuron, nn, optim
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "autodiff", "datasets", "gradcheck", "information", "losses", "models", "nn", "optim",
+    "autodiff", "datasets", "gradcheck", "information", "losses", "models", "neuron", "nn",
+    "optim",
     "__version__",
 ]
 
