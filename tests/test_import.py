@@ -189,3 +189,19 @@ def _public_methods():
 def test_public_method_is_documented(method):
     doc = inspect.getdoc(method) or ""
     assert len(doc.split()) >= 3, "public methods and properties need a docstring"
+
+
+def test_the_wheel_contains_every_module_and_data_file(tmp_path):
+    """A non-editable install (Binder's `pip install --no-deps .`) must get everything."""
+    import subprocess
+    import sys
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w",
+                    str(tmp_path), str(PACKAGE_DIR.parent)], check=True, timeout=600)
+    (wheel,) = tmp_path.glob("mlekit-*.whl")
+    shipped = set(zipfile.ZipFile(wheel).namelist())
+    wanted = {str(p.relative_to(PACKAGE_DIR.parent)).replace("\\", "/")
+              for p in PACKAGE_DIR.rglob("*")
+              if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"}
+    assert wanted - shipped == set()

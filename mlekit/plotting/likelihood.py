@@ -12,11 +12,11 @@ from .view import View, clamp_to_limits, robust_limits
 __all__ = ["LikelihoodView"]
 
 _PANELS = ("likelihood", "log_likelihood", "nll", "nll_grad")
-_TITLES = {
-    "likelihood": "Likelihood",
-    "log_likelihood": "Log-likelihood",
-    "nll": "Negative log-likelihood + tangent",
-    "nll_grad": "Gradient of the NLL",
+_TITLES = {   # English with the Korean term (drawn with the bundled Hangul font)
+    "likelihood": "Likelihood 우도",
+    "log_likelihood": "Log-likelihood 로그 우도",
+    "nll": "NLL 음의 로그 우도, with tangent",
+    "nll_grad": "Gradient of the NLL 기울기",
 }
 
 

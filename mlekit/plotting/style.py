@@ -15,12 +15,19 @@ learns to read them at a glance.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+from importlib import resources
 
 import matplotlib as mpl
 from cycler import cycler
+from matplotlib import font_manager
 
 __all__ = ["PALETTE", "COLORS", "RC", "course_style", "use_course_style", "param_label",
-           "FIGURE_DPI"]
+           "FIGURE_DPI", "HANGUL_FONT", "register_fonts", "enable_hangul"]
+
+#: the Korean font shipped in mlekit/data/fonts (NanumGothic, SIL OFL 1.1; see OFL.txt there)
+HANGUL_FONT = "NanumGothic"
+_FONT_FILE = "NanumGothic.ttf"
 
 #: Okabe & Ito (2008) colour-blind-safe palette
 PALETTE = {
@@ -81,6 +88,9 @@ RC = {
     "axes.formatter.use_mathtext": True,
     "axes.formatter.limits": (-3, 4),
     "axes.unicode_minus": True,
+    # DejaVu Sans draws Latin letters, digits and the minus sign; every glyph it lacks
+    # (Hangul) falls back to the bundled NanumGothic (matplotlib >= 3.6 font fallback)
+    "font.family": ["DejaVu Sans", HANGUL_FONT],
 }
 
 _PARAM_LABELS = {"p": "$p$", "mu": r"$\mu$", "sigma": r"$\sigma$", "b": "$b$",
@@ -92,13 +102,60 @@ def param_label(name: str) -> str:
     return _PARAM_LABELS.get(name, f"${name}$")
 
 
+_registered = False
+
+
+def register_fonts() -> None:
+    """Make the bundled Korean font known to matplotlib (idempotent, no network, no cache files).
+
+    NanumGothic ships in one weight. Bold text (the course's titles) would make
+    matplotlib log "Failed to find font weight bold"; the regular face is
+    registered for the bold weight too, so Hangul in bold titles is drawn in the
+    regular weight, silently.
+    """
+    global _registered
+    if _registered:
+        return
+    path = str(resources.files("mlekit").joinpath("data", "fonts", _FONT_FILE))
+    font_manager.fontManager.addfont(path)
+    regular = next(f for f in font_manager.fontManager.ttflist if f.fname == path)
+    for weight in (600, 700, 800):
+        font_manager.fontManager.ttflist.append(dataclasses.replace(regular, weight=weight))
+    cached = getattr(font_manager.fontManager, "_findfont_cached", None)
+    if hasattr(cached, "cache_clear"):
+        cached.cache_clear()                                   # forget lookups made before
+    _registered = True
+
+
 @contextlib.contextmanager
 def course_style():
     """Context manager: draw with the course style without changing global settings."""
+    register_fonts()
     with mpl.rc_context(RC):
         yield
 
 
 def use_course_style() -> None:
-    """Turn the course style on for every later figure in this session."""
+    """Turn the course style (Korean text included) on for every later figure in this session.
+
+    Korean works in ordinary text: titles, labels, legends, annotations. Text
+    inside ``$...$`` is typeset by matplotlib's math renderer, whose fonts have
+    no Hangul, so keep Korean words outside the dollar signs, e.g.
+    ``ax.set_title("우도 (likelihood)")`` and ``ax.set_ylabel("$L(p)$")``.
+    """
+    register_fonts()
     mpl.rcParams.update(RC)
+
+
+def enable_hangul() -> None:
+    """Draw Korean text with real glyphs in every later figure, without the rest of the style.
+
+    >>> import matplotlib as mpl
+    >>> from mlekit.plotting import style
+    >>> with mpl.rc_context():
+    ...     style.enable_hangul()
+    ...     mpl.rcParams["font.family"]
+    ['DejaVu Sans', 'NanumGothic']
+    """
+    register_fonts()
+    mpl.rcParams["font.family"] = ["DejaVu Sans", HANGUL_FONT]
