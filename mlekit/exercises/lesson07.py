@@ -1,0 +1,362 @@
+"""Checks for lesson 07, softmax (소프트맥스) and cross entropy (교차 엔트로피).
+
+The running example is the worked example of the notes: a four-class
+classifier answers y_hat = [0.2, 0.1, 0.65, 0.05] for a sample whose true
+class is 2 (one-hot y = [0, 0, 1, 0]). Each check compares the student's
+function or value with :mod:`mlekit.losses` on several inputs (large logits,
+two classes, zero probabilities and batches included), names the usual slip
+when it recognises one, and never prints the reference value.
+
+Examples
+--------
+>>> import numpy as np
+>>> from mlekit.exercises import lesson07 as ex
+>>> def softmax(z):
+...     e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+...     return e / np.sum(e, axis=-1, keepdims=True)
+>>> fb = ex.check_softmax(softmax)
+✅ Correct: each row sums to 1, the order of the logits is kept, and logits of ±10⁴ stay finite.
+>>> bool(fb)
+True
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..losses import cross_entropy, cross_entropy_with_logits_grad, log_softmax, softmax
+from ._core import StudentError, as_number, call_student, check, close, describe_answer
+
+__all__ = ["check_softmax", "check_cross_entropy", "check_logit_gradient"]
+
+#: the worked example of the notes
+EXAMPLE_Y_HAT = (0.2, 0.1, 0.65, 0.05)
+EXAMPLE_TARGET = 2
+_LN10, _LN2 = math.log(10.0), math.log(2.0)
+
+
+# ----------------------------------------------------------------- helpers
+def _fmt(z) -> str:
+    """A short, readable rendering of a small input array (never of an answer)."""
+    z = np.asarray(z, dtype=float)
+    if z.ndim == 1:
+        return "[" + ", ".join(f"{v:g}" for v in z) + "]"
+    return "[" + ", ".join(_fmt(row) for row in z) + "]"
+
+
+def _as_array(result, lead: str, shape: tuple[int, ...], what: str) -> np.ndarray:
+    """The student's result as a float array of *shape*, or a StudentError saying why not.
+
+    *lead* starts each sentence: "softmax for z = [0, 0] returned" or "grad_z is".
+    """
+    if isinstance(result, (str, bytes)):
+        raise StudentError(f"{lead} {describe_answer(result)}; remove the quotes: this "
+                           f"exercise wants numbers, not text.")
+    if callable(result):
+        raise StudentError(f"{lead} a function; hand in the {what} themselves.")
+    try:
+        with np.errstate(all="ignore"):
+            arr = np.asarray(result, dtype=float)
+    except (TypeError, ValueError):
+        raise StudentError(f"{lead} {describe_answer(result)}, which is not an array of "
+                           f"numbers; give the {what} as a NumPy array.") from None
+    if arr.shape != shape:
+        if arr.ndim == 0:
+            raise StudentError(f"{lead} a single number; this exercise wants one value per "
+                               f"logit, an array of shape {shape}.")
+        raise StudentError(f"{lead} an array of shape {arr.shape}; this exercise wants shape "
+                           f"{shape}, one value per logit.")
+    return arr
+
+
+def _same(a, b, rtol=1e-6, atol=1e-9) -> bool:
+    """allclose that treats matching NaN / inf positions as equal."""
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
+
+
+# ------------------------------------------------------------------ exercise 1
+def _softmax_cases():
+    """(label, logits): plain vectors first, then batches, then the large and tiny logits."""
+    return [
+        ("z = [0, 0, 0, 0]", np.zeros(4)),
+        ("z = [1, 0.3, 2.5, -0.4]", np.array([1.0, 0.3, 2.5, -0.4])),
+        ("z = [2, -1] (two classes)", np.array([2.0, -1.0])),
+        ("a batch of 3 samples with 4 classes each", np.array([[1.0, 0.3, 2.5, -0.4],
+                                                               [0.0, 0.0, 0.0, 0.0],
+                                                               [-2.0, 3.0, 0.5, 1.0]])),
+        ("a batch of 2 samples with 2 classes each", np.array([[0.0, 1.0], [3.0, -1.0]])),
+        ("z = [10000, 0, 2, -10000]", np.array([1e4, 0.0, 2.0, -1e4])),
+        ("z = [-1000, -1001, -1003]", np.array([-1000.0, -1001.0, -1003.0])),
+        ("the batch [[1000, 999, 998], [-1000, -999, -998]]",
+         np.array([[1000.0, 999.0, 998.0], [-1000.0, -999.0, -998.0]])),
+    ]
+
+
+def _diagnose_softmax(got: np.ndarray, z: np.ndarray, where: str) -> str:
+    """The hint for a wrong softmax output (never containing the right values)."""
+    with np.errstate(all="ignore"):
+        e = np.exp(z)
+        e_row = np.exp(z - np.max(z, axis=-1, keepdims=True))
+        e_global = np.exp(z - z.max())
+        candidates = [
+            ("exp", e), ("exp", e_row),
+            ("global_max", e_global / np.sum(e_global, axis=-1, keepdims=True)),
+            ("log_softmax", log_softmax(z)),
+            ("linear", z / np.sum(z, axis=-1, keepdims=True)),
+            ("exp_over_sum_z", e / np.sum(z, axis=-1, keepdims=True)),
+        ]
+        for base in (e, e_row, e_global):      # the student may have shifted or not
+            candidates.append(("axis0", base / np.sum(base, axis=0, keepdims=True)))
+            candidates.append(("all", base / np.sum(base)))
+            if z.ndim == 2 and z.shape[0] == z.shape[1]:
+                # without keepdims the row sums line up with the columns (square batches only)
+                candidates.append(("no_keepdims", base / np.sum(base, axis=-1)))
+    for name, cand in candidates:
+        if name in ("axis0", "no_keepdims", "all") and z.ndim < 2:
+            continue                         # on a single vector these are all right
+        if not _same(got, cand):
+            continue
+        if name == "exp" and np.all(np.isfinite(cand)):
+            return (f"{where} gave numbers that do not sum to 1: you exponentiated but forgot "
+                    "to normalise. Divide e^(z_k) by the sum of e^(z_j) over the classes.")
+        if name == "global_max" and not np.all(np.isfinite(got)):
+            return (f"{where} gave NaN in one row: you subtracted the largest logit of the "
+                    "whole batch, which pushes another row's logits so low that all their "
+                    "exponentials underflow to 0 (and 0 / 0 = NaN). Subtract each row's own "
+                    "maximum, np.max(z, axis=-1, keepdims=True).")
+        if name == "axis0":
+            return (f"{where}: the columns sum to 1, not the rows. Each row is one sample, so "
+                    "normalise along the last axis: sum with axis=-1, keepdims=True.")
+        if name == "no_keepdims":
+            return (f"{where}: each entry was divided by the wrong sample's sum. Without "
+                    "keepdims=True the row sums line up with the columns; sum with axis=-1, "
+                    "keepdims=True.")
+        if name == "all":
+            return (f"{where}: the whole batch sums to 1, but each row (one sample) must sum "
+                    "to 1 on its own. Sum along the last axis with axis=-1, keepdims=True.")
+        if name == "log_softmax":
+            return (f"{where} returned log-probabilities (they are negative). Softmax returns "
+                    "the probabilities themselves: exponentiate.")
+        if name == "linear":
+            return (f"{where}: you divided the logits by their sum. Exponentiate them first, "
+                    "so every entry is positive, then divide by the sum of the exponentials.")
+        if name == "exp_over_sum_z":
+            return (f"{where}: the denominator should be the sum of the exponentials "
+                    "e^(z_j), not the sum of the logits.")
+    if not np.all(np.isfinite(got)):
+        return (f"{where} returned NaN or inf. np.exp overflows for large logits "
+                "(e^1000 = inf) and underflows to 0 for very negative ones (0 / 0 = NaN). "
+                "Subtract the largest logit from every logit before exponentiating: softmax "
+                "does not change when all logits move by the same amount.")
+    if np.any(got < 0):
+        return (f"{where} returned a negative number, but probabilities are never negative. "
+                "Softmax exponentiates each logit, then divides by the sum.")
+    sums = np.sum(got, axis=-1)
+    if not np.allclose(sums, 1.0, atol=1e-6):
+        return (f"{where}: each row should sum to 1 but yours does not. Divide e^(z_k) by the "
+                "sum of e^(z_j) over the classes of the same sample.")
+    return (f"{where}: your values sum to 1 but are not e^(z_k) / sum_j e^(z_j). Check the "
+            "numerator: it is the exponential of the same class's logit.")
+
+
+@check
+def check_softmax(softmax_fn):
+    """Check ``softmax(z)`` on vectors, on batches (last axis) and on large and tiny logits."""
+    for label, z in _softmax_cases():
+        where = f"softmax for {label}"
+        try:
+            result = call_student(softmax_fn, "softmax", z.copy())
+        except StudentError as exc:
+            text = str(exc)
+            if z.ndim == 2 and "broadcast" in text:
+                raise StudentError(
+                    f"{where} raised an error while dividing: the row sums have shape "
+                    f"({z.shape[0]},), which does not line up with z of shape {z.shape}. Keep "
+                    "the summed axis with np.sum(..., axis=-1, keepdims=True).") from None
+            if z.ndim == 2 and "truth value" in text:
+                raise StudentError(f"{where} raised an error: your function seems to handle "
+                                   "one vector only. Use NumPy operations on the whole array "
+                                   "with axis=-1, keepdims=True, not Python's if/max.") from None
+            raise
+        got = _as_array(result, f"{where} returned", z.shape, "probabilities")
+        want = softmax(z)
+        if _same(got, want, rtol=1e-6, atol=1e-12):
+            continue
+        raise StudentError(_diagnose_softmax(got, z, where))
+    return ("Correct: each row sums to 1, the order of the logits is kept, and logits of ±10⁴ "
+            "stay finite.")
+
+
+# ------------------------------------------------------------------ exercise 2
+def _onehot(labels, k):
+    return np.eye(k)[np.asarray(labels)]
+
+
+def _ce_cases():
+    """(label, y_onehot, y_hat), each of shape (N, K)."""
+    rng = np.random.default_rng(7)
+    logits = rng.normal(0.0, 1.5, (50, 5))
+    labels = rng.integers(0, 5, 50)
+    return [
+        ("the worked example (N = 1)", _onehot([2], 4), np.array([EXAMPLE_Y_HAT])),
+        ("3 samples of 4 classes", _onehot([2, 0, 3], 4),
+         np.array([EXAMPLE_Y_HAT, [0.7, 0.1, 0.1, 0.1], [0.25, 0.25, 0.25, 0.25]])),
+        ("4 samples of 2 classes", _onehot([0, 1, 1, 0], 2),
+         np.array([[0.9, 0.1], [0.4, 0.6], [0.2, 0.8], [0.5, 0.5]])),
+        ("2 samples with y_hat_k = 0 outside the true class", _onehot([1, 0], 3),
+         np.array([[0.0, 1.0, 0.0], [0.5, 0.0, 0.5]])),
+        ("50 samples of 5 classes", _onehot(labels, 5), softmax(logits)),
+    ]
+
+
+def _slips(y, p):
+    """Values of the usual wrong formulas (NaN where they are undefined)."""
+    n, k = y.shape
+    with np.errstate(all="ignore"):
+        logp = np.log(p)
+        log1m = np.log(1.0 - p)
+        per_row = -np.sum(y * logp, axis=-1)
+        bce = -np.sum(y * logp + (1 - y) * log1m, axis=-1)
+        return {
+            "sum": float(np.sum(per_row)),
+            "per_class_mean": float(np.mean(per_row)) / k,
+            "bce_mean": float(np.mean(bce)),
+            "bce_sum": float(np.sum(bce)),
+            "bce_all_mean": float(np.mean(bce)) / k,
+            "ignored_y": float(-np.mean(np.sum(logp, axis=-1))),
+            "log10": float(np.mean(per_row)) / _LN10,
+            "log2": float(np.mean(per_row)) / _LN2,
+            "one_minus": float(-np.mean(np.sum(y * log1m, axis=-1))),
+        }
+
+
+@check
+def check_cross_entropy(cross_entropy_fn):
+    """Check ``cross_entropy(y_onehot, y_hat)``: the mean over samples of -y_i^T log y_hat_i."""
+    for label, y, p in _ce_cases():
+        n, k = y.shape
+        where = f"cross_entropy for {label}"
+        result = call_student(cross_entropy_fn, "cross_entropy", y.copy(), p.copy())
+        # one loss per sample is a good start: say so before insisting on one number
+        if not isinstance(result, (str, bytes)) and not callable(result):
+            try:
+                arr = np.asarray(result, dtype=float)
+            except (TypeError, ValueError):
+                arr = None
+            if arr is not None and n > 1 and arr.shape == (n,):
+                raise StudentError(f"{where} returned {n} values, one loss per sample. That "
+                                   "is the right start: now average them into one number.")
+            if arr is not None and arr.shape == (n, k) and n * k > 1:
+                raise StudentError(f"{where} returned an array of shape {arr.shape}, one value "
+                                   "per class and sample. Sum over the classes (axis=-1) and "
+                                   "average over the samples.")
+            if arr is not None and arr.size == 1 and math.isnan(float(arr.reshape(()))):
+                if np.any((p == 0) & (y == 0)):
+                    raise StudentError(
+                        f"{where} is NaN. Some predicted probabilities are exactly 0 in "
+                        "classes that are not the true one, and in NumPy 0 * log(0) = "
+                        "0 * (-inf) = NaN. Those classes contribute nothing (the convention "
+                        "0 log 0 = 0): take the log of the true class's probability only, or "
+                        "use np.where.")
+            if arr is not None and arr.size == 1 and float(arr.reshape(())) == math.inf:
+                raise StudentError(f"{where} is infinite although every true class has a "
+                                   "positive probability. Did you take the log of the one-hot "
+                                   "y (it has zeros)? The prediction y_hat goes inside the "
+                                   "log, the target y outside: -y^T log y_hat.")
+        got = as_number(result, where)
+        want = float(cross_entropy(p, y))          # reduction="mean" over the N samples
+        if close(got, want):
+            continue
+        s = _slips(y, p)
+        if close(got, -want):
+            raise StudentError(f"{where} is negative, but a cross entropy never is (log y_hat "
+                               "<= 0). You computed the mean log-likelihood: put a minus sign "
+                               "in front.")
+        if n > 1 and close(got, s["sum"]):
+            raise StudentError(f"{where} is the sum over the {n} samples. This exercise wants "
+                               f"the mean (the reduction used by CE): divide by N = {n}.")
+        if close(got, s["per_class_mean"]):
+            raise StudentError(f"{where} was averaged over the classes too (np.mean over all "
+                               f"N x K = {n * k} entries). Sum over the classes, then average "
+                               "over the samples only.")
+        for key in ("bce_mean", "bce_sum", "bce_all_mean"):
+            if math.isfinite(s[key]) and close(got, s[key]):
+                raise StudentError(f"{where} includes terms (1 - y_k) log(1 - y_hat_k): that "
+                                   "is binary cross entropy applied to every class. With "
+                                   "softmax outputs, the other classes already enter through "
+                                   "the normalisation; the loss is only -y^T log y_hat.")
+        if close(got, s["one_minus"]) or close(got, -s["one_minus"]):
+            raise StudentError(f"{where} uses log(1 - y_hat). The likelihood of the true class "
+                               "is y_hat itself, so the loss is -log y_hat of that class.")
+        if close(got, s["ignored_y"]):
+            raise StudentError(f"{where} adds -log y_hat_k over all classes, whatever the "
+                               "label. Multiply by the one-hot y first, so only the true "
+                               "class counts.")
+        if close(got, s["log10"]):
+            raise StudentError(f"{where} uses log base 10. Cross entropy in nats uses the "
+                               "natural log, np.log.")
+        if close(got, s["log2"]):
+            raise StudentError(f"{where} is in bits (log base 2). This exercise wants nats: "
+                               "use the natural log, np.log.")
+        if close(got, want, rtol=1e-3):
+            raise StudentError(f"{where} is close to the right value but not equal to it. Did "
+                               "you add a small eps inside the log or clip y_hat? Use the exact "
+                               "log of the true class's probability.")
+        raise StudentError(f"{where} returned {got:.4g}, which is not the mean over the samples "
+                           "of -y_i^T log y_hat_i. For each sample take -log of the probability "
+                           "of its true class, then average.")
+    return ("Correct: your cross entropy matches mlekit for one sample, batches, two classes "
+            "and zero probabilities outside the true class.")
+
+
+# ------------------------------------------------------------------ exercise 3
+@check
+def check_logit_gradient(grad_z):
+    """Check ``grad_z``: dCE/dz for the worked example (y_hat = [.2, .1, .65, .05], class 2)."""
+    if grad_z is None:
+        raise StudentError("grad_z is still None: replace None with your answer and run the "
+                           "cell again.")
+    if grad_z is Ellipsis:
+        raise StudentError("grad_z is still `...`: replace it with your answer.")
+    if isinstance(grad_z, (bool, np.bool_)):
+        raise StudentError(f"grad_z is {bool(grad_z)}, a True/False value; this exercise wants "
+                           "four numbers, one per logit.")
+    got = _as_array(grad_z, "grad_z is", (4,), "four partial derivatives")
+    if np.any(np.isnan(got)):
+        raise StudentError("grad_z contains NaN; recompute it from y_hat and the one-hot y.")
+    y_hat = np.array(EXAMPLE_Y_HAT)
+    y = _onehot(EXAMPLE_TARGET, 4)
+    want = cross_entropy_with_logits_grad(np.log(y_hat), EXAMPLE_TARGET)
+    if _same(got, want, atol=1e-9):
+        return ("Correct: the gradient is y_hat - y. It is negative only for the true class, "
+                "so a descent step raises that logit and lowers the others.")
+    if _same(got, -want):
+        raise StudentError("grad_z has the wrong sign: a descent step along it would lower "
+                           "the true class's probability. Which is it, y_hat - y or y - y_hat?")
+    with np.errstate(divide="ignore"):
+        if _same(got, -y / y_hat):
+            raise StudentError("grad_z is the gradient with respect to the probabilities "
+                               "y_hat, not the logits z. Chain it through the softmax (or use "
+                               "dCE/dz = d/dz [-z_t + logsumexp(z)]).")
+    if _same(got, y_hat):
+        raise StudentError("grad_z is y_hat itself: you left out the one-hot target y.")
+    if _same(got, -y) or _same(got, y):
+        raise StudentError("grad_z is just the one-hot target; the gradient also depends on the "
+                           "predicted probabilities y_hat.")
+    if _same(got, want / 4):
+        raise StudentError("grad_z was divided by 4, the number of classes. The mean in CE is "
+                           "over samples, and there is one sample here.")
+    for j in range(4):
+        if j != EXAMPLE_TARGET and _same(got, y_hat - _onehot(j, 4)):
+            raise StudentError(f"grad_z puts the 1 of the one-hot target at position {j}. The "
+                               "true class is 2, counting from 0: the third entry.")
+    if not np.isclose(got.sum(), 0.0, atol=1e-9):
+        raise StudentError("grad_z does not sum to 0. Adding the same constant to every logit "
+                           "leaves the loss unchanged, so the four partial derivatives must "
+                           "add up to 0.")
+    raise StudentError("grad_z is not dCE/dz for the worked example. Write CE as "
+                       "-z_t + logsumexp(z) and differentiate each term.")
