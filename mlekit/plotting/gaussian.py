@@ -7,7 +7,7 @@ from matplotlib.collections import LineCollection
 
 from .. import _validation as V
 from ..models import Gaussian
-from .likelihood import _fmt
+from .format import fmt_number as _fmt
 from .style import COLORS, param_label
 from .view import View, clamp_to_limits
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validation as V
+from .format import fmt_number as _fmt
 from .curves import KINDS, curve_values, one_free_param, param_grid
 from .style import COLORS, param_label
 from .view import View, clamp_to_limits, robust_limits
@@ -179,10 +180,3 @@ class LikelihoodView(View):
                 f"log L = {_fmt(r['log_likelihood'])}   NLL = {_fmt(r['nll'])}   "
                 f"dNLL/d{self.name} = {_fmt(r['nll_grad'])}")
 
-
-def _fmt(v: float) -> str:
-    if not np.isfinite(v):
-        return "+inf" if v > 0 else ("-inf" if v < 0 else "nan")
-    if v != 0 and (abs(v) < 1e-3 or abs(v) >= 1e5):
-        return f"{v:.3e}"
-    return f"{v:.4f}"

@@ -8,6 +8,7 @@ from matplotlib.patches import Patch
 from .. import _validation as V
 from .. import information, losses
 from .style import COLORS
+from .format import fmt_number, fmt_vector
 from .view import View, clamp_to_limits
 
 __all__ = ["SoftmaxView"]
@@ -215,21 +216,3 @@ class SoftmaxView(View):
                 f"t = {r['target']}   "
                 f"CE = {r['ce']:.4f}")
 
-
-def fmt_prob(v: float) -> str:
-    """A compact number for the readouts: 3 decimals, scientific when tiny or huge.
-
-    >>> fmt_prob(0.65), fmt_prob(2.048e-06), fmt_prob(float("inf"))
-    ('0.650', '2.05e-06', '+inf')
-    """
-    v = float(v)
-    if not np.isfinite(v):
-        return "+inf" if v > 0 else ("-inf" if v < 0 else "nan")
-    if v != 0 and (abs(v) < 1e-3 or abs(v) >= 1e5):
-        return f"{v:.2e}"
-    return f"{v:.3f}"
-
-
-def fmt_vector(values) -> str:
-    """``[0.200, 0.100, ...]`` with :func:`fmt_prob` for each entry."""
-    return "[" + ", ".join(fmt_prob(v) for v in values) + "]"

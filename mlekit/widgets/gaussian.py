@@ -6,7 +6,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..plotting.gaussian import GaussianView
-from ..plotting.likelihood import _fmt
+from ..plotting.format import fmt_number as _fmt
 from ._canvas import live_canvas
 from .base import Explorer, readout_table
 

@@ -6,7 +6,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..models import Bernoulli, Binomial
-from ..plotting.likelihood import LikelihoodView, _fmt
+from ..plotting.format import fmt_number as _fmt
+from ..plotting.likelihood import LikelihoodView
 from ._canvas import live_canvas
 from .base import Explorer, readout_table
 

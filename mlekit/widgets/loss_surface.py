@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from .. import _validation as V
-from ..plotting.likelihood import _fmt
+from ..plotting.format import fmt_number as _fmt
 from ..plotting.loss_surface import LossSurfaceView
 from ._canvas import live_canvas
 from .base import Explorer, readout_table

@@ -11,7 +11,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import _validation as V
-from ..plotting.softmax import EXAMPLE_PROBS, EXAMPLE_TARGET, SoftmaxView, fmt_prob, fmt_vector
+from ..plotting.format import fmt_number, fmt_vector
+from ..plotting.softmax import EXAMPLE_PROBS, EXAMPLE_TARGET, SoftmaxView
 from ..plotting.style import COLORS
 from ._canvas import live_canvas
 from .base import Explorer, readout_table
@@ -172,8 +173,8 @@ class SoftmaxExplorer(Explorer):
         self.readout.value = class_table(r) + readout_table([
             ("target t", str(r["target"])),
             ("CE from logits", f"{stable:.4f}"),
-            ("−log ŷ_t from ŷ", fmt_prob(naive)),
-            ("H(y, ŷ)", fmt_prob(info)),
+            ("−log ŷ_t from ŷ", fmt_number(naive, 3)),
+            ("H(y, ŷ)", fmt_number(info, 3)),
             ("check", html.escape(check)),
         ])
 
@@ -192,6 +193,6 @@ def class_table(readout) -> str:
                                  for k in range(len(readout["probs"])))
     body = "".join(
         f"<tr><th style='padding:0 10px;text-align:left'>{label}</th>"
-        + "".join(f"<td style='{style(k)}'>{fmt_prob(v)}</td>" for k, v in enumerate(values))
+        + "".join(f"<td style='{style(k)}'>{fmt_number(v, 3)}</td>" for k, v in enumerate(values))
         + "</tr>" for label, values in rows)
     return f"<table style='border-collapse:collapse'><tr>{head}</tr>{body}</table>"
