@@ -1,0 +1,263 @@
+"""Checks for lesson 06, Bernoulli → binary cross entropy (이진 크로스 엔트로피).
+
+Each check compares the student's answer with :mod:`mlekit.losses` or
+:mod:`mlekit.neuron` on several inputs (edge cases included), names the usual
+slip when it recognises one, and never prints the reference value.
+
+Examples
+--------
+>>> import numpy as np
+>>> from mlekit.exercises import lesson06 as ex
+>>> fb = ex.check_bce(lambda p, t: -np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)))
+✅ Correct: your BCE matches the mean Bernoulli NLL on every data set we tried, from one sample to 200.
+>>> bool(fb)
+True
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import _math
+from ..losses import binary_cross_entropy, binary_cross_entropy_with_logits_grad
+from ..neuron import neuron_loss_grad, neuron_output
+from ._core import StudentError, as_number, call_student, check, close, describe_answer
+
+__all__ = ["check_bce", "check_bce_grad_logit", "check_mse_error_signal"]
+
+_LN10, _LN2 = math.log(10.0), math.log(2.0)
+
+#: the five emails of the lesson
+_EMAIL_Z = np.array([2.0, -1.0, 0.5, -3.0, 1.5])
+_EMAIL_T = np.array([1, 0, 0, 0, 1])
+
+
+def _all_close(a, b) -> bool:
+    return bool(np.allclose(a, b, rtol=1e-6, atol=1e-12))
+
+
+def _as_float_array(result, where: str, shape) -> np.ndarray:
+    """The student's array answer as floats of the expected shape, or a StudentError."""
+    if isinstance(result, (str, bytes)):
+        raise StudentError(f"{where} returned {describe_answer(result)}; return a numpy array "
+                           "of numbers, not text.")
+    if isinstance(result, (bool, np.bool_)):
+        raise StudentError(f"{where} returned {bool(result)}, a True/False value; return a "
+                           "numpy array of numbers.")
+    try:
+        arr = np.asarray(result, dtype=float)
+    except (TypeError, ValueError):
+        raise StudentError(f"{where} returned {describe_answer(result)}; return a numpy array "
+                           "of numbers.") from None
+    if arr.shape != tuple(shape):
+        if arr.size == 1 and int(np.prod(shape)) > 1:
+            raise StudentError(f"{where} returned a single number; return one gradient per "
+                               f"sample, an array of shape {tuple(shape)} like z.")
+        raise StudentError(f"{where} returned an array of shape {arr.shape}; it should have "
+                           f"the shape of z, {tuple(shape)}: one gradient per sample.")
+    return arr
+
+
+# ------------------------------------------------------------------ exercise 1
+def _bce_cases():
+    """(p_hat, t, description) triples; mixed labels first so most slips show at once."""
+    rng = np.random.default_rng(6)
+    many_p = rng.uniform(0.02, 0.98, 200)
+    many_t = (rng.random(200) < 0.4).astype(np.int64)
+    return [
+        (_math.sigmoid(_EMAIL_Z), _EMAIL_T.copy(), "the five emails of the lesson"),
+        (np.array([0.9, 0.2, 0.35, 0.6]), np.array([1, 0, 1, 0]), "4 samples"),
+        (np.array([0.5]), np.array([1]), "one sample"),
+        (np.array([0.9, 0.6, 0.99]), np.array([1, 1, 1]), "3 samples, all with t = 1"),
+        (np.array([0.1, 0.3, 1e-6]), np.array([0, 0, 0]), "3 samples, all with t = 0"),
+        (np.array([1 - 1e-6, 1e-6, 0.3, 0.7]), np.array([1, 0, 1, 0]),
+         "4 samples with very confident predictions"),
+        (many_p, many_t, "200 samples"),
+    ]
+
+
+def _terms(p, t):
+    """log p and log(1 - p), weighted by the labels: the two halves of the BCE."""
+    tf = t.astype(float)
+    return tf * np.log(p), (1 - tf) * np.log(1 - p)
+
+
+def _diagnose_bce(got: float, p, t, where: str) -> str | None:
+    """The hint for a recognised slip in bce(p_hat, t), or None. Never quotes the answer."""
+    want = float(binary_cross_entropy(p, t))
+    pos, neg = _terms(p, t)
+    n = p.size
+    if close(got, -want):
+        return (f"{where} is negative: that is the mean log-likelihood. BCE has a minus sign "
+                "in front, -[t log p + (1 - t) log(1 - p)], so that it is never negative.")
+    if np.any(t == 0) and close(got, float(-np.mean(pos))):
+        return (f"{where}: you forgot the (1 - t) log(1 - p_hat) term, so the samples with "
+                "t = 0 cost nothing. Each label 0 contributes -log(1 - p_hat).")
+    if np.any(t == 1) and close(got, float(-np.mean(neg))):
+        return (f"{where}: you forgot the t log(p_hat) term, so the samples with t = 1 cost "
+                "nothing. Each label 1 contributes -log(p_hat).")
+    if n > 1 and close(got, want * n):
+        return (f"{where} is the sum over the samples. This exercise asks for the mean: divide "
+                "by the number of samples (np.mean instead of np.sum).")
+    if close(got, want / _LN10):
+        return f"{where}: you used log base 10 (np.log10). BCE uses the natural log, np.log."
+    if close(got, want / _LN2):
+        return f"{where}: you used log base 2 (np.log2). BCE uses the natural log, np.log."
+    if close(got, float(-np.mean(pos - neg))) or close(got, float(-np.mean(neg - pos))):
+        return (f"{where}: check the signs inside the bracket. Both terms are added, "
+                "t log p + (1 - t) log(1 - p), and the minus sign goes in front of the whole "
+                "bracket.")
+    tf = t.astype(float)
+    if close(got, float(-np.mean(tf * np.log(1 - p) + (1 - tf) * np.log(p)))):
+        return (f"{where}: p_hat and 1 - p_hat are swapped. p_hat is the probability of t = 1, "
+                "so log(p_hat) goes with t and log(1 - p_hat) with 1 - t.")
+    if n > 1 and close(got, float(-np.mean(tf) * np.mean(np.log(p))
+                                  - np.mean(1 - tf) * np.mean(np.log(1 - p)))):
+        return (f"{where}: you averaged t and log p_hat separately. Multiply t_i by "
+                "log p_hat_i sample by sample first, then take the mean.")
+    return None
+
+
+@check
+def check_bce(bce):
+    """Check ``bce(p_hat, t)``, the mean binary cross entropy, for any arrays of probabilities."""
+    for p, t, described in _bce_cases():
+        where = f"bce(p_hat, t) for {described}"
+        result = call_student(bce, "bce", p.copy(), t.copy())
+        if not isinstance(result, (str, bytes)) and not callable(result) and result is not None:
+            try:
+                arr = np.asarray(result, dtype=float)
+            except (TypeError, ValueError):
+                arr = None
+            if arr is not None and arr.ndim >= 1 and arr.size == p.size and p.size > 1:
+                per_sample = -np.add(*_terms(p, t))
+                if np.allclose(arr.ravel(), per_sample):
+                    raise StudentError(f"{where} returned {p.size} values, one loss per sample. "
+                                       "That is the right start: now average them into one "
+                                       "number.")
+        got = as_number(result, where)
+        want = float(binary_cross_entropy(p, t))
+        if close(got, want):
+            continue
+        hint = _diagnose_bce(got, p, t, where)
+        if hint is not None:
+            raise StudentError(hint)
+        raise StudentError(f"{where} returned {got:.4g}, which is not the mean of "
+                           "-[t log p_hat + (1 - t) log(1 - p_hat)]. Compute that bracket for "
+                           "every sample with numpy, then take np.mean and flip the sign.")
+    return ("Correct: your BCE matches the mean Bernoulli NLL on every data set we tried, from "
+            "one sample to 200.")
+
+
+# ------------------------------------------------------------------ exercise 2
+def _grad_cases():
+    rng = np.random.default_rng(60)
+    return [
+        (_EMAIL_Z.copy(), _EMAIL_T.copy(), "the five emails"),
+        (np.array([0.0]), np.array([1]), "z = 0, t = 1"),
+        (np.array([4.0]), np.array([0]), "the neuron's poor start z = 4, t = 0"),
+        (np.array([-30.0, 30.0, 50.0, -50.0]), np.array([1, 0, 1, 0]),
+         "saturated logits z = -30, 30, 50, -50"),
+        (np.array([1000.0, -1000.0]), np.array([0, 1]), "z = 1000 and -1000"),
+        (rng.uniform(-6, 6, 50), (rng.random(50) < 0.5).astype(np.int64), "50 random samples"),
+    ]
+
+
+def _diagnose_grad(got, z, t, where: str) -> str | None:
+    """The hint for a recognised slip in bce_grad_logit(z, t), or None."""
+    s = _math.sigmoid(z)
+    want = s - t
+    if not np.all(np.isfinite(got)):
+        return (f"{where} contains inf or nan. Compute sigma(z) without overflow, for "
+                "example with mk.nn.sigmoid(z), and avoid dividing by sigma(z) or 1 - sigma(z).")
+    if _all_close(got, -want):
+        return (f"{where} has the wrong sign. When y_hat is above the label, raising z raises "
+                "the loss, so the gradient must be positive there: it is prediction minus "
+                "label, not label minus prediction.")
+    if _all_close(got, want * s * (1 - s)):
+        return (f"{where}: you multiplied by the sigmoid's derivative sigma(z)(1 - sigma(z)). "
+                "In dJ/dz = dJ/dy_hat * dy_hat/dz that factor cancels against the denominator "
+                "of dJ/dy_hat; nothing is left to multiply.")
+    if _all_close(got, 2 * want * s * (1 - s)):
+        return (f"{where} is the error signal of the squared error (y_hat - t)^2, not of BCE. "
+                "Differentiate -[t log sigma(z) + (1 - t) log(1 - sigma(z))] instead.")
+    if _all_close(got, z - t):
+        return (f"{where}: you used the logit z itself as the prediction. The prediction is "
+                "y_hat = sigma(z); apply the sigmoid first.")
+    if z.size > 1 and _all_close(got, want / z.size):
+        return (f"{where} is divided by the number of samples: that is the gradient of the mean "
+                "BCE. This exercise wants the per-sample gradients, without averaging.")
+    with np.errstate(all="ignore"):
+        wrt_prob = -t / s + (1 - t) / (1 - s)
+    if np.all(np.isfinite(wrt_prob)) and _all_close(got, wrt_prob):
+        return (f"{where} is the derivative with respect to y_hat, not z. Multiply by "
+                "dy_hat/dz = sigma(z)(1 - sigma(z)) and simplify.")
+    return None
+
+
+@check
+def check_bce_grad_logit(bce_grad_logit):
+    """Check ``bce_grad_logit(z, t)``, the per-sample gradient of BCE with respect to the logits."""
+    for z, t, described in _grad_cases():
+        where = f"bce_grad_logit(z, t) for {described}"
+        result = call_student(bce_grad_logit, "bce_grad_logit", z.copy(), t.copy())
+        got = _as_float_array(result, where, z.shape)
+        want = np.asarray(binary_cross_entropy_with_logits_grad(z, t, reduction="sum"),
+                          dtype=float).reshape(z.shape)
+        if np.all(np.isfinite(got)) and _all_close(got, want):
+            continue
+        hint = _diagnose_grad(got, z, t, where)
+        if hint is not None:
+            raise StudentError(hint)
+        raise StudentError(f"{where} is not the derivative of -[t log sigma(z) + (1 - t) "
+                           "log(1 - sigma(z))] with respect to z. Use the chain rule through "
+                           "y_hat = sigma(z) and simplify.")
+    return ("Correct: the gradient with respect to the logit is prediction minus label, and yours "
+            "stays finite even at z = 1000.")
+
+
+# ------------------------------------------------------------------ exercise 3
+@check
+def check_mse_error_signal(delta_mse, *, w=3.0, b=3.0, x=1.0, t=0.0):
+    """Check ``delta_mse``, dJ/dz of the squared error for the one neuron at (w, b)."""
+    got = as_number(delta_mse, "delta_mse")
+    z = w * x + b
+    y = float(neuron_output(w, b, x=x))
+    slope = y * (1 - y)                                    # sigma'(z)
+    want = float(neuron_loss_grad(w, b, x=x, t=t, loss="mse")[1])   # dJ/db = dJ/dz
+    if close(got, want):
+        bce = y - t
+        return (f"Correct: at w = {w:g}, b = {b:g} the MSE error signal is about "
+                f"{bce / want:.0f} times smaller than BCE's y - t. That is the vanishing "
+                "gradient.")
+    if close(got, -want):
+        raise StudentError(f"delta_mse has the wrong sign. y is above the target t = {t:g}, so "
+                           "the loss falls when z falls: dJ/dz is positive.")
+    if close(got, want / 2):
+        raise StudentError("delta_mse is missing a factor 2: the derivative of (y - t)^2 with "
+                           "respect to y is 2 (y - t).")
+    if close(got, y - t):
+        raise StudentError("delta_mse is the error signal of BCE, y - t. For the squared error "
+                           "the chain rule keeps the sigmoid's derivative: "
+                           "dJ/dz = dJ/dy * dy/dz.")
+    if close(got, 2 * (y - t)):
+        raise StudentError("delta_mse is dJ/dy only. The error signal is dJ/dz: multiply by "
+                           "dy/dz = sigma'(z) = y (1 - y).")
+    if close(got, slope):
+        raise StudentError("delta_mse is the sigmoid's derivative sigma'(z) alone. Multiply it "
+                           "by dJ/dy = 2 (y - t).")
+    if close(got, (y - t) ** 2):
+        raise StudentError("delta_mse is the loss (y - t)^2 itself. The error signal is its "
+                           "derivative with respect to z.")
+    for z_wrong, what in ((w * x, f"w x = {w * x:g} (the bias is missing)"),
+                          (b, f"b = {b:g} (the weight term is missing)")):
+        if z_wrong != z:
+            y_w = float(_math.sigmoid(np.asarray(z_wrong)))
+            if close(got, 2 * (y_w - t) * y_w * (1 - y_w)) or close(got, (y_w - t) * y_w * (1 - y_w)):
+                raise StudentError(f"delta_mse was computed at z = {what}. The neuron's input "
+                                   f"is z = w x + b = {z:g}.")
+    raise StudentError(f"delta_mse = {got:.4g} is not dJ/dz for J = (y - t)^2 at w = {w:g}, "
+                       f"b = {b:g}. Compute z = w x + b and y = sigma(z), then "
+                       "2 (y - t) y (1 - y).")

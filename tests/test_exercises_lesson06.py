@@ -1,0 +1,229 @@
+"""Checks of lesson 06 (Bernoulli → binary cross entropy): right answers pass, usual slips get
+their hint, wrong types get a sentence instead of a traceback, and no message reveals the
+answer."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from mlekit.exercises import lesson06 as ex
+
+
+# independent references: plain numpy, no mlekit
+def sig(z):
+    z = np.asarray(z, dtype=float)
+    return np.exp(-np.logaddexp(0.0, -z))            # 1 / (1 + e^-z) without overflow
+
+
+def reference_bce(p, t):
+    return -np.mean(t * np.log(p) + (1 - t) * np.log(1 - p))
+
+
+def reference_grad(z, t):
+    return sig(z) - t
+
+
+def reference_delta(w, b):
+    y = 1 / (1 + math.exp(-(w + b)))
+    return 2 * y * y * (1 - y)
+
+
+DELTA_33 = reference_delta(3.0, 3.0)
+EMAIL_P = sig([2.0, -1.0, 0.5, -3.0, 1.5])
+EMAIL_T = np.array([1, 0, 0, 0, 1])
+
+
+def not_implemented(*args):
+    raise NotImplementedError()
+
+
+def raises_key_error(*args):
+    return {}["p"]
+
+
+def answer_leaks(text, values):
+    """True if any of the reference values appears in text in a common format."""
+    for v in np.ravel(values):
+        for fmt in ("{:.4g}", "{:.4f}", "{:.3f}", "{:.3g}", "{:.6g}", "{}"):
+            if fmt.format(float(v)) in text:
+                return True
+    return False
+
+
+def run(check, answer, capsys, **kw):
+    fb = check(answer, **kw)
+    out = capsys.readouterr()
+    return fb, out.out, out.err
+
+
+def test_references_agree_with_the_lesson():
+    assert np.isclose(5 * reference_bce(EMAIL_P, EMAIL_T), 1.664267, atol=1e-6)
+    assert np.isclose(reference_delta(2.0, 2.0), 0.03469004, atol=1e-8)
+    assert np.isclose(DELTA_33, 0.00492082, atol=1e-8)
+
+
+# ------------------------------------------------------------------ exercise 1
+def test_bce_accepts_the_reference(capsys):
+    fb, out, err = run(ex.check_bce, reference_bce, capsys)
+    assert fb and out.startswith("\u2705") and err == ""
+
+
+def test_bce_accepts_a_loop_over_lists(capsys):
+    def loop(p, t):
+        total = 0.0
+        for pi, ti in zip(p.tolist(), t.tolist()):
+            total += -math.log(pi) if ti == 1 else -math.log(1 - pi)
+        return total / len(p)
+    fb, out, err = run(ex.check_bce, loop, capsys)
+    assert fb
+
+
+BCE_SLIPS = [
+    (lambda p, t: np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)), "minus sign"),
+    (lambda p, t: -np.mean(t * np.log(p)), "forgot the (1 - t) log(1 - p_hat) term"),
+    (lambda p, t: -np.mean((1 - t) * np.log(1 - p)), "forgot the t log(p_hat) term"),
+    (lambda p, t: -np.sum(t * np.log(p) + (1 - t) * np.log(1 - p)), "asks for the mean"),
+    (lambda p, t: -np.mean(t * np.log10(p) + (1 - t) * np.log10(1 - p)), "log base 10"),
+    (lambda p, t: -np.mean(t * np.log2(p) + (1 - t) * np.log2(1 - p)), "log base 2"),
+    (lambda p, t: -np.mean(t * np.log(p) - (1 - t) * np.log(1 - p)), "check the signs"),
+    (lambda p, t: np.mean(t * np.log(p) - (1 - t) * np.log(1 - p)), "check the signs"),
+    (lambda p, t: -np.mean(t * np.log(1 - p) + (1 - t) * np.log(p)), "swapped"),
+    (lambda p, t: -(np.mean(t) * np.mean(np.log(p)) + np.mean(1 - t) * np.mean(np.log(1 - p))),
+     "averaged t and log p_hat separately"),
+    (lambda p, t: -(t * np.log(p) + (1 - t) * np.log(1 - p)), "now average them"),
+    (lambda p, t: np.mean((p - t) ** 2), "is not the mean of"),
+]
+
+
+@pytest.mark.parametrize("slip, hint", BCE_SLIPS)
+def test_bce_slips_get_their_hint(capsys, slip, hint):
+    fb, out, err = run(ex.check_bce, slip, capsys)
+    assert not fb and out == "" and err.startswith("\u274c") and hint in err
+    assert "Traceback" not in err
+    # the first data set (the five emails) is where every slip shows: its answer never appears
+    assert not answer_leaks(err, [reference_bce(EMAIL_P, EMAIL_T)])
+
+
+@pytest.mark.parametrize("answer, hint", [
+    (None, "is None"),
+    ("-mean(t log p)", "should be a function"),
+    (0.33, "should be a function"),
+    (not_implemented, "NotImplementedError"),
+    (raises_key_error, "raised KeyError"),
+    (lambda p, t: 1 / 0, "raised ZeroDivisionError"),
+    (lambda p, t: None, "forget the `return`"),
+    (lambda p, t: "0.3", "remove the quotes"),
+    (lambda p, t: [1.0, 2.0], "single number"),
+    (lambda p, t: float("nan"), "NaN"),
+    (lambda p, t: True, "True/False"),
+])
+def test_bce_wrong_types_get_a_sentence(capsys, answer, hint):
+    fb, out, err = run(ex.check_bce, answer, capsys)
+    assert not fb and hint in err and "Traceback" not in err
+    assert not answer_leaks(err, [reference_bce(EMAIL_P, EMAIL_T)])
+
+
+def test_bce_without_the_zero_label_term_passes_only_when_all_labels_are_one(capsys):
+    # the slip must be caught on the first (mixed) data set, not slip through
+    fb, out, err = run(ex.check_bce, lambda p, t: -np.mean(t * np.log(p)), capsys)
+    assert not fb and "five emails" in err
+
+
+# ------------------------------------------------------------------ exercise 2
+def test_grad_accepts_the_reference(capsys):
+    fb, out, err = run(ex.check_bce_grad_logit, reference_grad, capsys)
+    assert fb and out.startswith("\u2705") and "z = 1000" in out and err == ""
+
+
+def test_grad_accepts_a_naive_sigmoid(capsys):
+    # 1 / (1 + exp(-z)) overflows at z = -1000 to 0.0 with a warning: still the right gradient
+    fb, out, err = run(ex.check_bce_grad_logit, lambda z, t: 1 / (1 + np.exp(-z)) - t, capsys)
+    assert fb and err == ""
+
+
+def _times_sigma_prime(z, t):
+    s = sig(z)
+    return (s - t) * s * (1 - s)
+
+
+GRAD_SLIPS = [
+    (_times_sigma_prime, "multiplied by the sigmoid's derivative"),
+    (lambda z, t: t - sig(z), "wrong sign"),
+    (lambda z, t: 2 * _times_sigma_prime(z, t), "squared error"),
+    (lambda z, t: z - t, "apply the sigmoid first"),
+    (lambda z, t: (sig(z) - t) / z.size, "divided by the number of samples"),
+    (lambda z, t: -t / sig(z) + (1 - t) / (1 - sig(z)), "with respect to y_hat"),
+    (lambda z, t: (sig(z) - t)[:1], "shape"),
+    (lambda z, t: float(np.mean(sig(z) - t)), "single number"),
+    (lambda z, t: sig(z), "is not the derivative"),
+]
+
+
+@pytest.mark.parametrize("slip, hint", GRAD_SLIPS)
+def test_grad_slips_get_their_hint(capsys, slip, hint):
+    fb, out, err = run(ex.check_bce_grad_logit, slip, capsys)
+    assert not fb and out == "" and hint in err and "Traceback" not in err
+    assert not answer_leaks(err, reference_grad([2.0, -1.0, 0.5, -3.0, 1.5], EMAIL_T))
+
+
+def test_grad_overflow_is_reported(capsys):
+    # e^z / (1 + e^z) is sigma(z) on paper, but inf / inf = nan at z = 1000
+    fb, out, err = run(ex.check_bce_grad_logit, lambda z, t: np.exp(z) / (1 + np.exp(z)) - t,
+                       capsys)
+    assert not fb and "inf or nan" in err
+
+
+@pytest.mark.parametrize("answer, hint", [
+    (None, "is None"),
+    ("sigma(z) - t", "should be a function"),
+    (not_implemented, "NotImplementedError"),
+    (raises_key_error, "raised KeyError"),
+    (lambda z, t: None, "forget the `return`"),
+    (lambda z, t: "grad", "not text"),
+    (lambda z, t: {"g": 1}, "array of numbers"),
+    (lambda z, t: True, "True/False"),
+])
+def test_grad_wrong_types_get_a_sentence(capsys, answer, hint):
+    fb, out, err = run(ex.check_bce_grad_logit, answer, capsys)
+    assert not fb and hint in err and "Traceback" not in err
+
+
+# ------------------------------------------------------------------ exercise 3
+def test_signal_accepts_the_value(capsys):
+    fb, out, err = run(ex.check_mse_error_signal, DELTA_33, capsys, w=3.0, b=3.0)
+    assert fb and "vanishing gradient" in out and err == ""
+
+
+def test_signal_at_the_lesson_start(capsys):
+    fb, out, err = run(ex.check_mse_error_signal, reference_delta(2.0, 2.0), capsys,
+                       w=2.0, b=2.0)
+    assert fb
+
+
+Y6 = 1 / (1 + math.exp(-6.0))
+Y3 = 1 / (1 + math.exp(-3.0))
+
+
+@pytest.mark.parametrize("answer, hint", [
+    (-DELTA_33, "wrong sign"),
+    (DELTA_33 / 2, "missing a factor 2"),
+    (Y6, "error signal of BCE"),
+    (2 * Y6, "dJ/dy only"),
+    (Y6 * (1 - Y6), "derivative sigma'(z) alone"),
+    (Y6 ** 2, "the loss (y - t)^2 itself"),
+    (2 * Y3 * Y3 * (1 - Y3), "z = w x + b = 6"),
+    (0.5, "is not dJ/dz"),
+    (None, "still None"),
+    ("0.04", "remove the quotes"),
+    (True, "True/False"),
+    (float("nan"), "NaN"),
+    ([0.1, 0.2], "single number"),
+    (lambda: 0.0, "is a function"),
+])
+def test_signal_slips(capsys, answer, hint):
+    fb, out, err = run(ex.check_mse_error_signal, answer, capsys, w=3.0, b=3.0)
+    assert not fb and hint in err and "Traceback" not in err
+    assert not answer_leaks(err, [DELTA_33])
