@@ -1,0 +1,287 @@
+"""Checks for lesson 05, Gaussian noise → mean squared error (평균제곱오차).
+
+Exercise 1 writes the Gaussian negative log-likelihood (음의 로그 우도) of a set
+of predictions; exercise 2 finds the best constant prediction under MSE and
+under MAE (평균절대오차); exercise 3 estimates the noise level sigma of a
+regression line by maximum likelihood (최대우도추정). Each check compares the
+student's answer with :class:`mlekit.models.Gaussian` / :class:`~mlekit.models.Laplace`
+and :mod:`mlekit.losses` on several inputs, names the usual slip when it
+recognises one, and never prints the reference value.
+
+Examples
+--------
+>>> import numpy as np
+>>> from mlekit.exercises import lesson05 as ex
+>>> fb = ex.check_gaussian_nll(lambda t, y_hat, sigma: np.sum((t - y_hat) ** 2) / (2 * sigma**2)
+...                            + t.size / 2 * np.log(2 * np.pi * sigma**2))
+✅ Correct: your NLL matches -sum log N(t_i | y_hat_i, sigma^2) on every data set we tried.
+>>> bool(fb)
+True
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..datasets import heights, toy_regression
+from ..losses import mae, mse, sse
+from ..models import Gaussian, Laplace
+from ._core import StudentError, as_number, call_student, check, close
+
+__all__ = ["check_gaussian_nll", "check_best_constant_mse", "check_best_constant_mae",
+           "check_sigma_hat"]
+
+_LOG_2PI = math.log(2.0 * math.pi)
+
+
+# ------------------------------------------------------------------ exercise 1
+def _nll_cases():
+    """(label, t, y_hat, sigma) probes.
+
+    sigma = 1 comes last (there sigma and sigma^2 agree, so that slip cannot be told apart),
+    and no sigma is 2 (there 2 sigma = sigma^2, so two slips coincide).
+    """
+    x, t = toy_regression()
+    gen = np.random.default_rng(5)
+    big_t = gen.normal(0.0, 3.0, 200)
+    big_y = gen.normal(0.0, 1.0, 200)
+    return [
+        ("four points, sigma = 1.5", np.array([1.0, 2.5, 0.5, 4.0]),
+         np.array([1.5, 2.0, 1.0, 3.0]), 1.5),
+        ("the toy regression data, sigma = 0.5", t, 2.0 * x + 1.0, 0.5),
+        ("one point predicted exactly, sigma = 0.8", np.array([3.0]), np.array([3.0]), 0.8),
+        ("200 points, sigma = 3", big_t, big_y, 3.0),
+        ("ten points, sigma = 0.1", t[:10], 2.0 * x[:10] + 1.0, 0.1),
+        ("the toy regression data, sigma = 1", t, 1.5 * x + 2.0, 1.0),
+    ]
+
+
+def _nll_reference(t, y_hat, sigma) -> float:
+    # -sum_i log N(t_i | y_hat_i, sigma^2), one density per point, from the model
+    return float(-np.sum(Gaussian(sigma=sigma).log_density(t, mu=y_hat)))
+
+
+def _nll_slip(got, t, y_hat, sigma) -> str | None:
+    """The hint for a recognised slip, or None. No hint mentions a value."""
+    s, n = float(sse(y_hat, t)), t.size
+    var = sigma**2
+    want = _nll_reference(t, y_hat, sigma)
+    const = n / 2 * math.log(2 * math.pi * var)
+    if close(got, -want):
+        return ("your function returns the log-likelihood log L, which is minus the NLL. "
+                "Flip the sign: NLL = -log L.")
+    if n > 1 and close(got, want / n):
+        return ("your function returns the mean NLL (divided by the number of points). This "
+                "exercise wants the sum over the points.")
+    if close(got, s):
+        return ("your function returns the sum of squared errors (SSE) itself. The Gaussian "
+                "NLL divides it by 2 sigma^2 and adds the constant term (N/2) log(2 pi sigma^2).")
+    if n > 1 and close(got, s / n):
+        return ("your function returns the mean squared error (MSE). The Gaussian NLL is "
+                "SSE / (2 sigma^2) plus the constant term (N/2) log(2 pi sigma^2).")
+    if close(got, s / (2 * var)):
+        return ("your function has the squared-error term SSE / (2 sigma^2) but forgot the "
+                "constant term (N/2) log(2 pi sigma^2), which comes from the factor "
+                "1/sqrt(2 pi sigma^2) in front of every density.")
+    if sigma != 1.0 and any(close(got, v) for v in (
+            s / (2 * sigma) + n / 2 * math.log(2 * math.pi * sigma),
+            s / (2 * var) + n / 2 * math.log(2 * math.pi * sigma),
+            s / (2 * sigma) + const)):
+        return ("your function uses sigma where the variance sigma^2 belongs. The density has "
+                "(t - y_hat)^2 / (2 sigma^2) in the exponent and 1/sqrt(2 pi sigma^2) in front.")
+    if close(got, s / var + const):
+        return ("the squared-error term is off by a factor 2: the exponent of the Gaussian is "
+                "-(t - y_hat)^2 / (2 sigma^2), so the NLL has SSE / (2 sigma^2).")
+    if close(got, s / (2 * var) + 2 * const):
+        return ("the constant term is twice too large: -log(1/sqrt(2 pi sigma^2)) = "
+                "(1/2) log(2 pi sigma^2) per point, so N points give (N/2) log(2 pi sigma^2).")
+    if n > 1 and close(got, s / (2 * var) + const / n):
+        return ("the constant term is added only once. Every one of the N densities has the "
+                "factor 1/sqrt(2 pi sigma^2), so the constant is (N/2) log(2 pi sigma^2).")
+    if sigma != 1.0 and close(got, s / 2 + n / 2 * _LOG_2PI):
+        return ("your function ignores sigma (it gives the NLL for sigma = 1). Use the sigma "
+                "argument in both terms.")
+    return None
+
+
+def _as_total(result, t, y_hat, sigma, where) -> float:
+    """The student's result as one number; one value per point gets its own hint."""
+    arr = None
+    if not isinstance(result, (str, bytes)) and result is not None and not callable(result):
+        try:
+            arr = np.asarray(result, dtype=float)
+        except (TypeError, ValueError):
+            arr = None
+    if arr is not None and arr.ndim >= 1 and arr.size == t.size and t.size > 1:
+        per_point = -np.asarray(Gaussian(sigma=sigma).log_density(t, mu=y_hat), dtype=float)
+        if np.allclose(arr.ravel(), per_point):
+            raise StudentError(f"{where} returned {t.size} values, one -log density per point. "
+                               "That is the right start: now add them up into one number.")
+        raise StudentError(f"{where} returned {t.size} values; the NLL is a single number, the "
+                           "sum over all points.")
+    return as_number(result, where)
+
+
+@check
+def check_gaussian_nll(gaussian_nll):
+    """Check ``gaussian_nll(t, y_hat, sigma)``: the Gaussian NLL of targets t around predictions."""
+    for label, t, y_hat, sigma in _nll_cases():
+        where = f"gaussian_nll(t, y_hat, {sigma:g}) for {label}"
+        result = call_student(gaussian_nll, "gaussian_nll", t.copy(), y_hat.copy(), sigma)
+        got = _as_total(result, t, y_hat, sigma, where)
+        want = _nll_reference(t, y_hat, sigma)
+        if close(got, want):
+            continue
+        hint = _nll_slip(got, t, y_hat, sigma)
+        if hint is not None:
+            raise StudentError(f"For {label}, {hint}")
+        raise StudentError(f"{where} returned {got:.4g}, which is not the Gaussian NLL. Write it "
+                           "as SSE / (2 sigma^2) + (N/2) log(2 pi sigma^2), with "
+                           "SSE = sum (t_i - y_hat_i)^2.")
+    return ("Correct: your NLL matches -sum log N(t_i | y_hat_i, sigma^2) on every data set we "
+            "tried.")
+
+
+# ------------------------------------------------------------------ exercise 2
+def _constant_cases():
+    """(label, t) probes: an outlier, an even and an odd size, unsorted data, one value."""
+    h = heights()
+    gen = np.random.default_rng(11)
+    noisy = np.concatenate([gen.normal(50.0, 2.0, 98), [250.0, 400.0, -90.0]])
+    return [
+        ("the ten heights plus an outlier of 200 cm", np.append(h, 200.0)),
+        ("t = [5, 1, 4, 2, 3] (not sorted)", np.array([5.0, 1.0, 4.0, 2.0, 3.0])),
+        ("the ten heights", h),
+        ("t = [-2, -1, 0.5, 40] (an even number of values)", np.array([-2.0, -1.0, 0.5, 40.0])),
+        ("a single value t = [7]", np.array([7.0])),
+        ("101 values with three outliers", gen.permutation(noisy)),
+    ]
+
+
+def _describe_got(name, label):
+    return f"{name}(t) for {label}"
+
+
+def _common_constant_slip(got, t, name, loss_name) -> str | None:
+    """Hints shared by both functions; None if none applies. No hint mentions a value."""
+    n = t.size
+    if n > 1 and close(got, (t.min() + t.max()) / 2) and not close(t.min(), t.max()):
+        return (f"{name} returns the midpoint between the smallest and the largest value. That "
+                f"constant minimises the largest error, not the {loss_name}.")
+    if n > 1 and close(got, float(np.sum(t))):
+        return f"{name} returns the sum of t; divide by the number of values, len(t)."
+    return None
+
+
+@check
+def check_best_constant_mse(best_constant_mse):
+    """Check ``best_constant_mse(t)``: the constant c that minimises mean((t - c)^2)."""
+    for label, t in _constant_cases():
+        where = _describe_got("best_constant_mse", label)
+        got = as_number(call_student(best_constant_mse, "best_constant_mse", t.copy()), where)
+        want = float(Gaussian(sigma=1.0).mle(t)["mu"])        # MLE of mu under Gaussian noise
+        if close(got, want):
+            continue
+        c_ref = np.full_like(t, want)
+        median = float(Laplace(b=1.0).mle(t)["mu"])
+        if close(got, median):
+            raise StudentError(f"For {label}, best_constant_mse returns the median. The median "
+                               "minimises the absolute errors (MAE); set the derivative of "
+                               "(1/N) sum (t_i - c)^2 to zero instead.")
+        if t.size > 1 and close(got, float(mse(c_ref, t))):
+            raise StudentError(f"For {label}, best_constant_mse returns the smallest MSE, a loss "
+                               "value. Return the constant c that achieves it.")
+        hint = _common_constant_slip(got, t, "best_constant_mse", "squared errors")
+        if hint is not None:
+            raise StudentError(f"For {label}, {hint}")
+        raise StudentError(f"{where} returned {got:.4g}, which does not minimise the MSE. Set "
+                           "d/dc (1/N) sum (t_i - c)^2 = 0 and solve for c.")
+    return ("Correct: best_constant_mse gives the minimiser of the MSE on every data set, "
+            "outliers included.")
+
+
+@check
+def check_best_constant_mae(best_constant_mae):
+    """Check ``best_constant_mae(t)``: a constant c that minimises mean(|t - c|).
+
+    With an even number of values every c between the two middle values minimises the MAE,
+    so any of them passes.
+    """
+    for label, t in _constant_cases():
+        where = _describe_got("best_constant_mae", label)
+        got = as_number(call_student(best_constant_mae, "best_constant_mae", t.copy()), where)
+        median = float(Laplace(b=1.0).mle(t)["mu"])            # MLE of mu under Laplace noise
+        best = float(mae(np.full_like(t, median), t))
+        if math.isfinite(got) and float(mae(np.full_like(t, got), t)) <= best * (1 + 1e-9) + 1e-12:
+            continue
+        mean = float(Gaussian(sigma=1.0).mle(t)["mu"])
+        if close(got, mean):
+            raise StudentError(f"For {label}, best_constant_mae returns the mean, which an "
+                               "outlier pulls far from the bulk of the data. The MAE is "
+                               "smallest where as many values lie above c as below it.")
+        if t.size > 1 and close(got, float(t[t.size // 2])):
+            raise StudentError(f"For {label}, best_constant_mae returns the middle entry of t "
+                               "as given, but t is not sorted. Take the middle of the sorted "
+                               "values (np.sort or np.median).")
+        if t.size > 1 and close(got, best):
+            raise StudentError(f"For {label}, best_constant_mae returns the smallest MAE, a loss "
+                               "value. Return the constant c that achieves it.")
+        hint = _common_constant_slip(got, t, "best_constant_mae", "absolute errors")
+        if hint is not None:
+            raise StudentError(f"For {label}, {hint}")
+        raise StudentError(f"{where} returned {got:.4g}, which does not minimise the MAE. The "
+                           "slope of (1/N) sum |t_i - c| is (number below c - number above "
+                           "c) / N: find where it changes sign.")
+    return ("Correct: best_constant_mae gives a minimiser of the MAE on every data set; the "
+            "outliers hardly move it.")
+
+
+# ------------------------------------------------------------------ exercise 3
+@check
+def check_sigma_hat(sigma_hat, *, noise=2.0, rng=1):
+    """Check ``sigma_hat``: the MLE of sigma for ``toy_regression(noise=noise, rng=rng)``.
+
+    The model is t_i = w x_i + b + eps_i with eps_i ~ N(0, sigma^2); the MLE fits the
+    least-squares line and takes sigma^2 as the mean squared residual.
+    """
+    got = as_number(sigma_hat, "sigma_hat")
+    x, t = toy_regression(noise=noise, rng=rng)
+    n = t.size
+    w, b = np.polyfit(x, t, 1)
+    residuals = t - (w * x + b)
+    want = float(Gaussian(mu=0.0).mle(residuals)["sigma"])
+    if close(got, want):
+        return ("Correct: sigma_hat is the root of the mean squared residual of the "
+                "least-squares line, the maximum likelihood estimate.")
+    s = float(sse(w * x + b, t))
+    if close(got, want**2):
+        raise StudentError("sigma_hat is the variance sigma^2 (the mean squared residual). "
+                           "The exercise asks for sigma, the standard deviation.")
+    if close(got, s):
+        raise StudentError("sigma_hat is the sum of squared residuals (SSE). sigma^2 is their "
+                           "mean, and sigma its square root.")
+    if close(got, math.sqrt(s / (n - 1))) or close(got, math.sqrt(s / (n - 2))):
+        raise StudentError("sigma_hat divides the squared residuals by N - 1 or N - 2. That is "
+                           "the unbiased estimate statisticians often report; the maximum "
+                           "likelihood estimate divides by N.")
+    if close(got, noise):
+        raise StudentError(f"sigma_hat = {noise:g} is the noise level used to generate the "
+                           "data. The exercise asks for the estimate computed from the data.")
+    if close(got, float(np.std(t))) or close(got, float(np.std(t, ddof=1))):
+        raise StudentError("sigma_hat is the spread of t around its mean. The noise is the "
+                           "spread around the fitted line: use the residuals t - (w x + b).")
+    true_line = t - (2.0 * x + 1.0)
+    if close(got, math.sqrt(float(np.mean(true_line**2)))):
+        raise StudentError("sigma_hat uses the residuals of the true line t = 2x + 1, which "
+                           "the data do not tell you. Fit the line to the data first "
+                           "(np.polyfit(x2, t2, 1)).")
+    if close(got, float(np.mean(np.abs(residuals)))):
+        raise StudentError("sigma_hat is the mean absolute residual. The Gaussian MLE uses "
+                           "squares: sigma^2 is the mean of the squared residuals.")
+    if math.isfinite(got) and got <= 0:
+        raise StudentError(f"sigma_hat = {got:.4g}, but a standard deviation is positive.")
+    raise StudentError(f"sigma_hat = {got:.4g} is not the maximum likelihood estimate of sigma "
+                       "for these data. Fit the least-squares line, take the residuals, and "
+                       "use sigma^2 = the mean of the squared residuals.")
