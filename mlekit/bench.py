@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import sys
 import time
 
@@ -114,8 +113,7 @@ def bench_one(cls, moves=200):
 
 def run(names=None, moves=200, out=sys.stdout):
     """Benchmark the explorers named in *names* (default: all); return the result rows."""
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    from . import widgets
+    from . import widgets     # explorers draw on their own canvases: no pyplot backend needed
 
     rows = []
     names = names or EXPLORERS

@@ -17,6 +17,7 @@ Everything else (text, numbers after tests/sanitize.cfg, errors) is compared.
 from __future__ import annotations
 
 import copy
+import os
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
@@ -46,3 +47,21 @@ def pytest_configure(config):
 
     compare_outputs._mlekit_wrapped = True
     IPyNbCell.compare_outputs = compare_outputs
+
+
+def _is_notebook_item(item) -> bool:
+    return type(item).__name__ == "IPyNbCell"
+
+
+try:
+    import pytest as _pytest
+
+    @_pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(item):
+        # Kernels inherit this process's environment. MPLBACKEND=Agg (set by a developer's
+        # shell or by any test) would turn every `plt.show()` into no output and fail the
+        # stored figures, so notebooks always start with matplotlib's notebook default.
+        if _is_notebook_item(item):
+            os.environ.pop("MPLBACKEND", None)
+except ImportError:  # pragma: no cover
+    pass
