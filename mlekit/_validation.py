@@ -318,8 +318,8 @@ def check_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> 
              "Pass one prediction per target.")
 
 
-def check_reduction(reduction) -> str:
-    """Return *reduction* if it is ``"mean"`` or ``"sum"``.
+def check_reduction(reduction, *, allow_none: bool = False) -> str:
+    """Return *reduction* if it is ``"mean"`` or ``"sum"`` (or ``"none"`` where allowed).
 
     Examples
     --------
@@ -328,7 +328,12 @@ def check_reduction(reduction) -> str:
     ...
     ValueError: reduction must be "mean" or "sum", got the string 'avg'. Use "mean" to average over samples or "sum" to add them up.
     """
-    if not isinstance(reduction, str) or reduction not in ("mean", "sum"):
+    allowed = ("mean", "sum", "none") if allow_none else ("mean", "sum")
+    if not isinstance(reduction, str) or reduction not in allowed:
+        if allow_none:
+            fail("reduction", 'be "mean", "sum" or "none"', describe(reduction),
+                 'Use "mean" to average over samples, "sum" to add them up, or "none" for '
+                 "one loss per sample.")
         fail("reduction", 'be "mean" or "sum"', describe(reduction),
              'Use "mean" to average over samples or "sum" to add them up.')
     return reduction

@@ -2,7 +2,10 @@ r"""Loss functions (손실 함수) and their gradients.
 
 Each loss comes with a ``*_grad`` function returning the gradient with
 respect to its first argument (the prediction, probabilities or logits), and
-takes ``reduction="mean"`` or ``"sum"`` over samples. Names follow the
+takes ``reduction="mean"`` or ``"sum"`` over samples, or ``"none"`` for one
+loss per sample (per entry for the regression losses and BCE); a ``*_grad``
+with ``"none"`` gives each sample's derivative of its own loss, the same as
+``"sum"``. Names follow the
 notebooks: ``y_hat`` is a prediction, ``t`` a target, ``logits`` the raw
 scores before a sigmoid or softmax.
 
@@ -47,6 +50,8 @@ def _pair(y_hat, t, name_a="y_hat", name_b="t"):
 
 
 def _reduce(per_sample, reduction):
+    if reduction == "none":
+        return scalar_or_array(per_sample + 0.0)
     return scalar_or_array(per_sample.mean() if reduction == "mean" else per_sample.sum())
 
 
@@ -77,7 +82,7 @@ def mse(y_hat, t, reduction="mean"):
     >>> float(mse([1.0, 3.0], [0.0, 1.0]))
     2.5
     """
-    V.check_reduction(reduction)
+    V.check_reduction(reduction, allow_none=True)
     a, b = _pair(y_hat, t)
     return _reduce((a - b) ** 2, reduction)
 
@@ -90,7 +95,7 @@ def mse_grad(y_hat, t, reduction="mean"):
     >>> mse_grad([1.0, 3.0], [0.0, 1.0])
     array([1., 2.])
     """
-    V.check_reduction(reduction)
+    V.check_reduction(reduction, allow_none=True)
     a, b = _pair(y_hat, t)
     return scalar_or_array(2.0 * (a - b) * _scale(a.size, reduction))
 
@@ -139,7 +144,7 @@ def mae(y_hat, t, reduction="mean"):
     >>> float(mae([1.0, 3.0], [0.0, 1.0]))
     1.5
     """
-    V.check_reduction(reduction)
+    V.check_reduction(reduction, allow_none=True)
     a, b = _pair(y_hat, t)
     return _reduce(np.abs(a - b), reduction)
 
@@ -152,7 +157,7 @@ def mae_grad(y_hat, t, reduction="mean"):
     >>> mae_grad([1.0, 3.0, 2.0], [0.0, 4.0, 2.0], reduction="sum")
     array([ 1., -1.,  0.])
     """
-    V.check_reduction(reduction)
+    V.check_reduction(reduction, allow_none=True)
     a, b = _pair(y_hat, t)
     return scalar_or_array(np.sign(a - b) * _scale(a.size, reduction))
 
@@ -190,7 +195,7 @@ def binary_cross_entropy(p_hat, t, reduction="mean"):
     >>> round(float(binary_cross_entropy([0.7], [1])), 4)   # -log 0.7
     0.3567
     """
-    V.check_reduction(reduction)
+    V.check_reduction(reduction, allow_none=True)
     p, tt = _bce_args(p_hat, t)
     return _reduce(-(xlogy(tt, p) + xlogy(1.0 - tt, 1.0 - p)), reduction)
 
@@ -207,7 +212,7 @@ def binary_cross_entropy_grad(p_hat, t, reduction="mean"):
     >>> binary_cross_entropy_grad([0.5], [1], reduction="sum")
     array([-2.])
     """
-    V.check_reduction(reduction)
+    V.check_reduction(reduction, allow_none=True)
     p, tt = _bce_args(p_hat, t)
     g = -safe_div(tt, p) + safe_div(1.0 - tt, 1.0 - p)
     return scalar_or_array(g * _scale(p.size, reduction))
@@ -237,7 +242,7 @@ def binary_cross_entropy_with_logits(logits, t, reduction="mean"):
     >>> float(binary_cross_entropy_with_logits([1000.0, -1000.0], [0.0, 1.0], reduction="sum"))
     2000.0
     """
-    V.check_reduction(reduction)
+    V.check_reduction(reduction, allow_none=True)
     z, tt = _logit_args(logits, t)
     return _reduce(_math.softplus(z) - tt * z, reduction)
 
@@ -253,7 +258,7 @@ def binary_cross_entropy_with_logits_grad(logits, t, reduction="mean"):
     >>> binary_cross_entropy_with_logits_grad([0.0], [1.0])
     array([-0.5])
     """
-    V.check_reduction(reduction)
+    V.check_reduction(reduction, allow_none=True)
     z, tt = _logit_args(logits, t)
     return scalar_or_array((_math.sigmoid(z) - tt) * _scale(z.size, reduction))
 
@@ -438,7 +443,7 @@ def cross_entropy(y_hat, t, reduction="mean"):
     >>> round(float(cross_entropy(y_hat, [0, 0, 1, 0])), 4)
     0.4308
     """
-    V.check_reduction(reduction)
+    V.check_reduction(reduction, allow_none=True)
     p, tt = _ce_args(y_hat, t)
     return _reduce(np.atleast_1d(-np.sum(xlogy(tt, p), axis=-1)), reduction)
 
@@ -451,7 +456,7 @@ def cross_entropy_grad(y_hat, t, reduction="mean"):
     >>> cross_entropy_grad([0.5, 0.5], 0)
     array([-2.,  0.])
     """
-    V.check_reduction(reduction)
+    V.check_reduction(reduction, allow_none=True)
     p, tt = _ce_args(y_hat, t)
     return -safe_div(tt, p) * _scale(_n_rows(p), reduction) + 0.0   # + 0.0: no -0.0 entries
 
@@ -473,7 +478,7 @@ def cross_entropy_with_logits(logits, t, reduction="mean"):
     >>> float(cross_entropy_with_logits([[1e4, 0.0]], [1]))
     10000.0
     """
-    V.check_reduction(reduction)
+    V.check_reduction(reduction, allow_none=True)
     z, tt = _ce_logit_args(logits, t)
     logp = _math.log_softmax(z)
     # logp is finite for finite logits, so t * logp needs no 0 log 0 care
@@ -488,6 +493,6 @@ def cross_entropy_with_logits_grad(logits, t, reduction="mean"):
     >>> cross_entropy_with_logits_grad([0.0, 0.0], 1)
     array([ 0.5, -0.5])
     """
-    V.check_reduction(reduction)
+    V.check_reduction(reduction, allow_none=True)
     z, tt = _ce_logit_args(logits, t)
     return (_math.softmax(z) - tt) * _scale(_n_rows(z), reduction)

@@ -439,7 +439,7 @@ CASES = [
     # ------------------------------------------------------------------------ reduction
     *[Case(f"reduction-{name}", (lambda f=getattr(losses, name), args=args: f(*args,
                                                                              reduction="avg")),
-           VE, "reduction", 'be "mean" or "sum"', "the string 'avg'")
+           VE, "reduction", 'be "mean", "sum" or "none"', "the string 'avg'")
       for name, args in [
           ("mse", ([1.0], [0.0])), ("mse_grad", ([1.0], [0.0])),
           ("sse", ([1.0], [0.0])), ("sse_grad", ([1.0], [0.0])),

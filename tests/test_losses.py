@@ -18,6 +18,7 @@ import pytest
 from scipy import special, stats
 
 from mlekit import information, losses
+from mlekit import models as mk_models
 
 # ----------------------------------------------------------------------------- helpers
 H = 1e-6                     # finite-difference step
@@ -676,7 +677,7 @@ ALL_REDUCING = [
 @pytest.mark.parametrize("func, a, b", ALL_REDUCING, ids=[c[0].__name__ for c in ALL_REDUCING])
 @pytest.mark.parametrize("reduction", ["avg", "MEAN", None])
 def test_unknown_reduction_is_rejected(func, a, b, reduction):
-    with pytest.raises(ValueError, match='reduction must be "mean" or "sum", got '):
+    with pytest.raises(ValueError, match='reduction must be "mean", "sum" or "none", got '):
         func(a, b, reduction=reduction)
 
 
@@ -767,3 +768,36 @@ BAD_INPUTS = [
 def test_bad_input_gets_a_clear_error(func, args, exc, match):
     with pytest.raises(exc, match=match):
         func(*args)
+
+
+# ------------------------------------------------------------ reduction="none"
+NONE_CASES = [
+    (losses.mse, [1.0, 3.0, -2.0], [0.0, 1.0, -2.0], [1.0, 4.0, 0.0]),
+    (losses.sse, [1.0, 3.0], [0.0, 1.0], [1.0, 4.0]),
+    (losses.mae, [1.0, 3.0, -2.0], [0.0, 1.0, 0.0], [1.0, 2.0, 2.0]),
+    (losses.binary_cross_entropy, [0.7, 0.2], [1.0, 0.0], [-np.log(0.7), -np.log(0.8)]),
+    (losses.binary_cross_entropy_with_logits, [0.0, 1000.0], [1.0, 0.0], [np.log(2), 1000.0]),
+    (losses.cross_entropy, [[0.2, 0.1, 0.65, 0.05], [0.5, 0.5, 0.0, 0.0]], [2, 0],
+     [-np.log(0.65), np.log(2)]),
+    (losses.cross_entropy_with_logits, [[0.0, 0.0], [1e4, 0.0]], [1, 1], [np.log(2), 1e4]),
+]
+
+
+@pytest.mark.parametrize("func, a, b, per_sample", NONE_CASES, ids=[c[0].__name__ for c in NONE_CASES])
+def test_reduction_none_gives_one_loss_per_sample(func, a, b, per_sample):
+    out = func(a, b, reduction="none")
+    np.testing.assert_allclose(out, per_sample, rtol=1e-12)
+    np.testing.assert_allclose(np.sum(out), func(a, b, reduction="sum"), rtol=1e-12)
+    np.testing.assert_allclose(np.mean(out), func(a, b, reduction="mean"), rtol=1e-12)
+
+
+@pytest.mark.parametrize("grad", [losses.mse_grad, losses.mae_grad, losses.binary_cross_entropy_grad,
+                                  losses.binary_cross_entropy_with_logits_grad])
+def test_grad_with_reduction_none_is_each_samples_own_derivative(grad):
+    a, b = [0.3, 0.6], [1.0, 0.0]
+    np.testing.assert_allclose(grad(a, b, reduction="none"), grad(a, b, reduction="sum"))
+
+
+def test_models_keep_mean_or_sum_only():
+    with pytest.raises(ValueError, match='reduction must be "mean" or "sum", got '):
+        mk_models.Bernoulli().nll([1, 0], p=0.5, reduction="none")
