@@ -201,3 +201,27 @@ def test_building_twice_does_not_leak_figures_or_widgets():
     leaked = [repr(w)[:70] for w in list(live_widgets.values())[baseline_widgets:]]
     assert len(live_widgets) == baseline_widgets, leaked
     assert all(r() is None for r in refs)
+
+
+def test_a_figure_drawn_before_the_browser_connects_keeps_a_valid_png_data_url():
+    """ipympl 0.10 sends raw RGBA and an unprefixed data URL here; the browser then never
+    sizes the canvas (found by tests/browser). LiveCanvas must send nothing and keep a PNG."""
+    import base64
+
+    e = LikelihoodExplorer(Bernoulli(), X)
+    try:
+        canvas = e.view.canvas
+        sent = []
+        canvas.send = lambda content, buffers=None: sent.append(buffers)
+        assert canvas.syncing_data_url                  # no frontend has said "initialized"
+        e.slider.value = 0.3
+        assert sent == []
+        url = canvas._data_url
+        assert url.startswith("data:image/png;base64,")
+        png = base64.b64decode(url.split(",", 1)[1])
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        canvas.syncing_data_url = False                 # as after "initialized"
+        e.slider.value = 0.4
+        assert len(sent) == 1 and sent[0][0][:8] == b"\x89PNG\r\n\x1a\n"
+    finally:
+        e.close()

@@ -13,6 +13,7 @@ which any browser decodes.
 
 from __future__ import annotations
 
+import base64
 import itertools
 
 import numpy as np
@@ -27,6 +28,24 @@ _numbers = itertools.count(1)
 
 class LiveCanvas(Canvas):
     """ipympl Canvas whose frames are encoded by mlekit's fast PNG writer."""
+
+    def send_binary(self, data):
+        """Send a frame to the frontend, or, before one is connected, keep it as the data URL.
+
+        ipympl 0.10's own version has two bugs that show when a figure is drawn
+        before the browser has connected (as every explorer is): it sends the raw
+        RGBA buffer instead of the PNG, and stores the data URL without its
+        ``data:image/png;base64,`` prefix. The broken image then stops the
+        frontend from ever sizing the canvas (a blank 0x0 figure). Not sending
+        that first frame loses nothing: once connected, the frontend asks for a
+        full frame.
+        """
+        if self.syncing_data_url:
+            full = self._last_buff.view(np.uint8).reshape((*self._last_buff.shape, 4))
+            self._data_url = ("data:image/png;base64,"
+                              + base64.b64encode(encode_png(full)).decode("ascii"))
+            return
+        self.send({"data": '{"type": "binary"}'}, buffers=[data])
 
     def close_widget_tree(self):
         """Close the canvas with its toolbar, layout and style widgets."""

@@ -1,0 +1,241 @@
+// In-page helpers for tests/browser/test_jupyterlab.py.
+//
+// Evaluated once in the JupyterLab page (started with --expose-app-in-browser,
+// so window.jupyterapp is the running JupyterFrontEnd). Everything the tests
+// wait for is read from JupyterLab's own models (kernel status, cell execution
+// state, output models) or from the DOM, so the tests poll instead of sleeping.
+(() => {
+  const app = window.jupyterapp;
+  const panels = new Map();   // path -> NotebookPanel
+  const runs = new Map();     // path -> {done, ok, error}
+
+  const panelOf = (path) => {
+    const panel = panels.get(path);
+    if (!panel) throw new Error(`notebook ${path} is not open`);
+    return panel;
+  };
+  const kernelOf = (path) => {
+    const session = panelOf(path).sessionContext.session;
+    return session ? session.kernel : null;
+  };
+  const codeCells = (panel) => panel.content.widgets.filter((c) => c.model.type === 'code');
+
+  // ---- the figure canvas: ipympl draws each frame onto the first <canvas> of
+  // .jupyter-matplotlib-canvas-div (the second one is the rubber-band overlay)
+  const figureCanvases = (root) =>
+    Array.from(root.querySelectorAll('.jupyter-matplotlib-canvas-div'))
+      .map((div) => div.querySelector('canvas'))
+      .filter((c) => c !== null);
+  const pixels = (canvas) => {
+    if (canvas.width === 0 || canvas.height === 0) return new Uint32Array(0);
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    return new Uint32Array(data.buffer);
+  };
+  const samePixels = (a, b) => {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  };
+  const painted = (canvas) => {
+    const px = pixels(canvas);
+    for (let i = 0; i < px.length; i++) if (px[i] >>> 24) return true;   // alpha > 0
+    return false;
+  };
+  const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+
+  // Count the draws onto the canvases being watched: ipympl draws every frame
+  // it receives from the kernel onto the figure's canvas with drawImage.
+  const drawImage = CanvasRenderingContext2D.prototype.drawImage;
+  CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+    const result = drawImage.apply(this, args);
+    if (this.canvas && this.canvas.__mlekitDraws !== undefined) this.canvas.__mlekitDraws++;
+    return result;
+  };
+  const watchedFigure = (path) => {
+    const canvas = figureCanvases(panelOf(path).node)[0];
+    if (!canvas) throw new Error(`no live figure in ${path}`);
+    if (canvas.__mlekitDraws === undefined) canvas.__mlekitDraws = 0;
+    return canvas;
+  };
+
+  window.mlekitTest = {
+    async ready() {
+      await app.started;
+      await app.restored;
+      return app.version;
+    },
+
+    async open(path) {
+      const panel = await app.commands.execute('docmanager:open', { path, factory: 'Notebook' });
+      panels.set(path, panel);
+      await panel.context.ready;
+      await panel.sessionContext.ready;
+      app.shell.activateById(panel.id);
+      return panel.id;
+    },
+
+    // Start "Run All" on a freshly cleared notebook; poll runFinished().
+    startRunAll(path) {
+      const panel = panelOf(path);
+      app.shell.activateById(panel.id);
+      if (app.shell.currentWidget !== panel) throw new Error(`could not activate ${path}`);
+      const state = { done: false, ok: null, error: null };
+      runs.set(path, state);
+      (async () => {
+        await app.commands.execute('notebook:clear-all-cell-outputs');
+        for (const cell of codeCells(panel)) {
+          if (cell.model.executionCount !== null || cell.model.outputs.length) {
+            throw new Error('clear-all-cell-outputs did not reach this notebook');
+          }
+        }
+        return app.commands.execute('notebook:run-all-cells');
+      })().then(
+        (ok) => { state.ok = ok; state.done = true; },
+        (err) => { state.error = String(err && err.stack || err); state.done = true; });
+      return true;
+    },
+
+    runFinished(path) {
+      const state = runs.get(path);
+      const kernel = kernelOf(path);
+      return Boolean(state && state.done && kernel && kernel.status === 'idle'
+        && codeCells(panelOf(path)).every((c) => (c.model.executionState || 'idle') === 'idle'));
+    },
+
+    // Text that a widget output shows while its view is missing.
+    widgetPlaceholders(path) {
+      const outputs = panelOf(path).node.querySelectorAll('.jp-OutputArea-output');
+      let loading = 0, failed = 0;
+      for (const out of outputs) {
+        const text = out.textContent || '';
+        if (text.includes('Loading widget...') || text.includes('Loading widget\u2026')) loading++;
+        if (text.includes('Error displaying widget')) failed++;
+      }
+      return { loading, failed };
+    },
+
+    // No widget output still shows "Loading widget...".
+    widgetsLoaded(path) {
+      return this.widgetPlaceholders(path).loading === 0;
+    },
+
+    // Every live ipympl figure has pixels on its canvas.
+    figuresPainted(path) {
+      return figureCanvases(panelOf(path).node).every((c) => painted(c));
+    },
+
+    // Everything the notebook test asserts on, as plain data.
+    report(path) {
+      const panel = panelOf(path);
+      const run = runs.get(path) || {};
+      const cells = codeCells(panel).map((cell) => ({
+        index: panel.content.widgets.indexOf(cell),
+        source: cell.model.sharedModel.getSource().slice(0, 200),
+        executionCount: cell.model.executionCount,
+        outputs: cell.model.outputs.toJSON(),
+      }));
+      const errorNodes = panel.node.querySelectorAll(
+        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"],' +
+        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]').length;
+      const figures = figureCanvases(panel.node).map((c) => {
+        const px = pixels(c);
+        let opaque = 0;
+        for (let i = 0; i < px.length; i++) if (px[i] >>> 24) opaque++;
+        return { width: c.width, height: c.height, opaque };
+      });
+      return {
+        runOk: run.ok === undefined ? null : run.ok, runError: run.error || null,
+        cells, errorNodes, figures, ...this.widgetPlaceholders(path),
+      };
+    },
+
+    // Run code in the notebook's kernel (not in a cell); resolve to its stdout.
+    async kernelExec(path, code) {
+      const kernel = kernelOf(path);
+      const future = kernel.requestExecute({ code, silent: false, store_history: false });
+      let stdout = '', error = null;
+      future.onIOPub = (msg) => {
+        const t = msg.header.msg_type;
+        if (t === 'stream' && msg.content.name === 'stdout') stdout += msg.content.text;
+        if (t === 'stream' && msg.content.name === 'stderr') error = (error || '') + msg.content.text;
+        if (t === 'error') error = `${msg.content.ename}: ${msg.content.evalue}`;
+      };
+      await future.done;
+      if (error !== null) throw new Error(`kernel: ${error}`);
+      return stdout;
+    },
+
+    // Wait until the kernel is idle and the figure has not been redrawn (and its
+    // pixels have not changed) for `quietFrames` animation frames in a row.
+    async settle(path, quietFrames, timeoutMs) {
+      const canvas = watchedFigure(path);
+      const deadline = performance.now() + timeoutMs;
+      let last = pixels(canvas), draws = canvas.__mlekitDraws, quiet = 0;
+      while (quiet < quietFrames) {
+        if (performance.now() > deadline) return false;
+        await nextFrame();
+        const now = pixels(canvas);
+        const kernel = kernelOf(path);
+        const still = samePixels(now, last) && canvas.__mlekitDraws === draws;
+        quiet = still && kernel && kernel.status === 'idle' ? quiet + 1 : 0;
+        last = now;
+        draws = canvas.__mlekitDraws;
+      }
+      return true;
+    },
+
+    // Take the figure's pixels as the baseline and watch for the next keydown.
+    // repaint() resolves to {ms, changed}: ms from that keydown to the first
+    // animation frame at which a new frame from the kernel has been drawn onto
+    // the figure's canvas (ipympl draws each frame it receives, even one whose
+    // pixels equal the last), and whether that frame's pixels differ from the
+    // baseline. The time is taken in the rAF callback, i.e. just before the
+    // browser paints that frame.
+    armRepaint(path, timeoutMs) {
+      const canvas = watchedFigure(path);
+      const baseline = pixels(canvas);
+      this._baseline = baseline;
+      const drawsBefore = canvas.__mlekitDraws;
+      let t0 = null;
+      const onKey = () => { if (t0 === null) t0 = performance.now(); };
+      window.addEventListener('keydown', onKey, true);   // capture: before the slider sees it
+      const start = performance.now();
+      this._repaint = new Promise((resolve) => {
+        const done = (result) => { window.removeEventListener('keydown', onKey, true); resolve(result); };
+        const tick = () => {
+          if (t0 !== null) {
+            const changed = !samePixels(pixels(canvas), baseline);
+            if (changed || canvas.__mlekitDraws !== drawsBefore) {
+              done({ ms: performance.now() - t0, changed, keySeen: true });
+              return;
+            }
+          }
+          if (performance.now() - start > timeoutMs) {
+            done({ ms: null, changed: false, keySeen: t0 !== null });
+            return;
+          }
+          requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      });
+      return baseline.length;
+    },
+
+    repaint() { return this._repaint; },
+
+    // Did the figure's pixels change since armRepaint() (after a move has settled)?
+    changedSinceArm(path) {
+      return !samePixels(pixels(watchedFigure(path)), this._baseline);
+    },
+
+    async close(path) {
+      const panel = panels.get(path);
+      if (!panel) return;
+      panels.delete(path);
+      runs.delete(path);
+      try { await panel.sessionContext.shutdown(); } catch (e) { /* already gone */ }
+      panel.context.model.dirty = false;
+      panel.dispose();
+    },
+  };
+})();

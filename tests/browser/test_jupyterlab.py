@@ -1,0 +1,302 @@
+"""Browser tests: the course as a student sees it, in JupyterLab in a real Chromium.
+
+What runs
+---------
+A session fixture (``conftest.py``) starts ``jupyter lab`` on 127.0.0.1 with a
+free port, no token, a temporary root holding a copy of ``course/``, the
+news pop-up and update check turned off, and ``--expose-app-in-browser`` so
+the page's ``window.jupyterapp`` can run commands and report kernel and cell
+state. Playwright for Python drives Debian's Chromium (``/usr/bin/chromium``,
+or ``$MLEKIT_CHROMIUM``) headless; Playwright's own browser download is not
+used. The in-page helpers are in ``lab_helpers.js``.
+
+* every ``course/*.ipynb``: clear, Run All, wait until the kernel is idle and
+  every cell has finished (120 s), then assert: every code cell ran, no error
+  output, no stderr output at all (these are the instructor versions: every
+  check prints on stdout), no "Error displaying widget", no "Loading widget…"
+  after a grace period, and every live ipympl figure has been painted
+  (its canvas has pixels: a figure whose first frame failed stays 0x0).
+* every explorer in ``mlekit.widgets._EXPLORERS``: a scratch notebook shows
+  ``cls.bench_instance()`` with its ``main_slider`` tagged by a CSS class;
+  the test focuses the slider's handle and presses ArrowRight/ArrowLeft
+  ``MOVES`` times (one slider step each, bouncing at the ends). Each press
+  must repaint the figure's canvas, and the canvas pixels (read in the page
+  with getImageData) must change on most presses (a one-step move can be
+  sub-pixel: SoftmaxExplorer's logits have 1200 steps); afterwards the
+  kernel's slider value must be where the presses put it and the explorer's
+  error panel empty. Latency, measured in the page: from the keydown event
+  (a capture listener) to the first animation frame at which the kernel's
+  new frame has been drawn onto the canvas (ipympl draws every frame it
+  receives with drawImage, which the helpers count) or the pixels differ;
+  the time is read in that frame's requestAnimationFrame callback, just
+  before the browser paints it. The kernel goes idle and the canvas stays
+  unchanged for a few frames before each press. p50/p95 per explorer are
+  printed at the end of the run (the "browser tests" section) and written
+  to ``test-artifacts/browser-latency.txt``.
+* a screenshot of LikelihoodExplorer, whose panel titles are Korean
+  ("Likelihood 우도"), is saved to ``test-artifacts/likelihood_explorer_korean.png``
+  (gitignored: an artifact, not committed).
+
+Running
+-------
+``python -m pytest tests/browser`` (add ``-s`` to see per-notebook lines as
+they happen). Without Chromium, playwright or JupyterLab every test here is
+skipped, with the reason and how to enable them in the ``-ra`` summary and in
+the "browser tests" section. ``-m "not browser"`` deselects them.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+COURSE = Path(__file__).resolve().parents[2] / "course"
+
+#: per-notebook budget for Run All (the lessons take seconds)
+RUN_TIMEOUT_S = 120
+#: how long a widget may show "Loading widget..." after the run
+WIDGET_GRACE_S = 30
+#: and then how long a live figure may stay unpainted (ipympl: one kernel round trip)
+PAINT_GRACE_S = 15
+#: measured slider moves per explorer (the p50 is taken over these)
+MOVES = 24
+#: a move must repaint within this time (ms)
+REPAINT_TIMEOUT_MS = 15_000
+#: frames without a redraw (and an idle kernel) before the next key press
+QUIET_FRAMES = 6
+SETTLE_TIMEOUT_MS = 30_000
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+NOTEBOOKS = sorted(path.name for path in COURSE.glob("*.ipynb"))
+
+
+def _explorers():
+    from mlekit.widgets import _EXPLORERS
+
+    return list(_EXPLORERS)
+
+
+EXPLORERS = _explorers()
+
+
+# ------------------------------------------------------------------ helpers
+def run_notebook(lab, path: str) -> tuple[dict, list[str], float]:
+    """Open *path*, Run All, wait for the kernel and the widgets; return (report, console, s)."""
+    console_start = len(lab.console)
+    started = time.monotonic()
+    lab.call("open", path)
+    lab.call("startRunAll", path)
+    finished = lab.wait_for("runFinished", path, timeout_s=RUN_TIMEOUT_S)
+    elapsed = time.monotonic() - started
+    if finished and lab.wait_for("widgetsLoaded", path, timeout_s=WIDGET_GRACE_S):
+        lab.wait_for("figuresPainted", path, timeout_s=PAINT_GRACE_S)
+    report = lab.call("report", path)
+    report["finished"] = finished
+    return report, lab.console_since(console_start), elapsed
+
+
+def problems_in(report: dict) -> list[str]:
+    """Everything wrong with a run, in words (empty if clean)."""
+    problems = []
+    if not report["finished"]:
+        problems.append(f"Run All did not finish within {RUN_TIMEOUT_S} s (kernel still busy "
+                        "or a cell still running)")
+    if report["runError"]:
+        problems.append(f"Run All raised in the page: {report['runError']}")
+    for cell in report["cells"]:
+        where = f"cell {cell['index']} ({cell['source'].splitlines()[0] if cell['source'] else ''!r})"
+        if cell["executionCount"] is None and report["finished"]:
+            problems.append(f"{where} did not run")
+        for out in cell["outputs"]:
+            if out.get("output_type") == "error":
+                problems.append(f"{where} raised {out.get('ename')}: {out.get('evalue')}")
+            elif out.get("output_type") == "stream" and out.get("name") == "stderr":
+                text = "".join(out.get("text", ""))
+                problems.append(f"{where} wrote to stderr: {text.strip()[:500]}")
+    if report["errorNodes"] and not problems:
+        problems.append(f"{report['errorNodes']} error/stderr outputs shown in the page")
+    if report["failed"]:
+        problems.append(f"{report['failed']} widget output(s) show 'Error displaying widget'")
+    if report["loading"]:
+        problems.append(f"{report['loading']} widget output(s) still show 'Loading widget...' "
+                        f"{WIDGET_GRACE_S} s after the run")
+    for i, fig in enumerate(report["figures"]):
+        if fig["width"] == 0 or fig["height"] == 0 or fig["opaque"] == 0:
+            problems.append(f"live figure {i} was not painted within {PAINT_GRACE_S} s (canvas "
+                            f"{fig['width']}x{fig['height']}, {fig['opaque']} opaque pixels)")
+    return problems
+
+
+def fail_with(problems: list[str], console: list[str], what: str) -> None:
+    lines = [f"{what}:", *(f"  - {p}" for p in problems)]
+    if console:
+        lines += ["browser console (errors and warnings during the run):",
+                  *(f"    {line[:300]}" for line in console[-15:])]
+    pytest.fail("\n".join(lines), pytrace=False)
+
+
+def write_scratch_notebook(root, name: str, source: str) -> str:
+    """A one-cell notebook in the server's root; return its path relative to the root."""
+    notebook = {
+        "cells": [{"cell_type": "code", "execution_count": None, "id": "explorer",
+                   "metadata": {}, "outputs": [], "source": source}],
+        "metadata": {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                    "name": "python3"}},
+        "nbformat": 4, "nbformat_minor": 5,
+    }
+    (root / name).write_text(json.dumps(notebook, ensure_ascii=False), encoding="utf-8")
+    return name
+
+
+def explorer_source(expression: str) -> str:
+    return (
+        "import mlekit as mk\n"
+        "mk.plotting.use_course_style()\n"
+        f"explorer = {expression}\n"
+        'explorer.main_slider.add_class("mlekit-main-slider")\n'
+        "explorer\n"
+    )
+
+
+def kernel_json(lab, path: str, code: str):
+    """Run *code* in the notebook's kernel; parse the JSON line it prints."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        stdout = lab.call("kernelExec", path, code)
+    except PlaywrightError as exc:
+        pytest.fail(f"{path}: running {code!r} in the kernel failed: {exc.message}", pytrace=False)
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+# -------------------------------------------------------------------- tests
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_notebook_runs_clean_in_jupyterlab(lab, notebook):
+    """Run All in JupyterLab: no errors, no stderr, every widget displayed and painted."""
+    root = lab.server.root
+    if not (root / notebook).exists():                 # written after the server started
+        (root / notebook).write_bytes((COURSE / notebook).read_bytes())
+    try:
+        report, console, elapsed = run_notebook(lab, notebook)
+    finally:
+        lab.close(notebook)
+    problems = problems_in(report)
+    if problems:
+        fail_with(problems, console, f"{notebook} in JupyterLab {lab.version}")
+    widgets = sum(WIDGET_MIME in out.get("data", {}) for cell in report["cells"]
+                  for out in cell["outputs"])
+    print(f"\n{notebook}: {len(report['cells'])} code cells ran in {elapsed:.1f} s; "
+          f"{widgets} widget outputs displayed, {len(report['figures'])} live figures painted; "
+          "no errors, no stderr")
+
+
+@pytest.mark.parametrize("explorer", EXPLORERS)
+def test_explorer_slider_repaints_figure(lab, explorer, browser_report):
+    """Arrow keys on the main slider repaint the figure; latency key press -> repaint."""
+    path = write_scratch_notebook(lab.server.root, f"browser_{explorer}.ipynb",
+                                  explorer_source(f"mk.widgets.{explorer}.bench_instance()"))
+    console_start = len(lab.console)
+    try:
+        report, console, _ = run_notebook(lab, path)
+        problems = problems_in(report)
+        if not report["figures"]:
+            problems.append("no live figure found in the explorer's output")
+        if problems:
+            fail_with(problems, console, f"{explorer}.bench_instance() in JupyterLab")
+
+        slider = kernel_json(lab, path, (
+            "import json; s = explorer.main_slider; print(json.dumps(dict(value=s.value, "
+            "min=s.min, max=s.max, step=s.step, description=s.description)))"))
+        positions = round((slider["max"] - slider["min"]) / slider["step"])
+        pos = round((slider["value"] - slider["min"]) / slider["step"])
+        direction = 1 if positions - pos >= pos else -1
+        panel_id = lab.page.evaluate(
+            "() => window.jupyterapp.shell.currentWidget && window.jupyterapp.shell.currentWidget.id")
+        handle = lab.page.locator(f'[id="{panel_id}"] .mlekit-main-slider .noUi-handle')
+        assert handle.count() == 1, f"expected one main-slider handle, found {handle.count()}"
+
+        samples, missed, unchanged = [], [], 0
+        if not lab.call("settle", path, QUIET_FRAMES, SETTLE_TIMEOUT_MS):
+            missed.append("the figure never settled before the first key press")
+        for move in range(MOVES if not missed else 0):
+            if not 0 <= pos + direction <= positions:   # bounce at either end
+                direction = -direction
+            pos += direction
+            lab.call("armRepaint", path, REPAINT_TIMEOUT_MS)
+            handle.press("ArrowRight" if direction > 0 else "ArrowLeft")
+            result = lab.call("repaint")
+            if result["ms"] is None:
+                missed.append(f"move {move + 1}: " + (
+                    f"no repaint within {REPAINT_TIMEOUT_MS} ms of the key press"
+                    if result["keySeen"] else "the key press never reached the page"))
+                continue
+            samples.append(result["ms"])
+            if not lab.call("settle", path, QUIET_FRAMES, SETTLE_TIMEOUT_MS):
+                missed.append(f"move {move + 1}: the figure kept changing after the move")
+                break
+            if not (result["changed"] or lab.call("changedSinceArm", path)):
+                unchanged += 1
+        after = kernel_json(lab, path, (
+            "import json; print(json.dumps(dict(value=explorer.main_slider.value, "
+            "errors=[o.get('text', '') for o in explorer.errors.outputs])))"))
+        console = lab.console_since(console_start)
+    finally:
+        lab.close(path)
+
+    expected = slider["min"] + pos * slider["step"]
+    problems = list(missed)
+    if abs(after["value"] - expected) > slider["step"] / 2:
+        problems.append(f"after {MOVES} key presses the kernel's {slider['description']!r} is "
+                        f"{after['value']}, expected {expected:g} (start {slider['value']})")
+    if unchanged > MOVES // 2:
+        problems.append(f"{unchanged} of {MOVES} key presses were repainted with unchanged pixels")
+    if after["errors"]:
+        problems.append(f"the explorer's error panel shows: {after['errors'][0][:500]}")
+    if problems:
+        fail_with(problems, console, f"{explorer}: moving {slider['description']!r} with the keyboard")
+
+    table = browser_report.add_latency(explorer, samples, unchanged=unchanged)
+    print("\n" + next(row for row in table.splitlines() if row.startswith(explorer + " ")))
+
+
+def test_korean_labels_screenshot(lab, browser_report):
+    """LikelihoodExplorer's Korean panel titles render; save a screenshot as an artifact."""
+    path = write_scratch_notebook(
+        lab.server.root, "browser_korean.ipynb",
+        explorer_source("mk.widgets.LikelihoodExplorer(mk.models.Bernoulli(), "
+                        "mk.datasets.phone_survey())"))
+    try:
+        report, console, _ = run_notebook(lab, path)
+        problems = problems_in(report)        # a missing glyph would warn on stderr
+        if problems:
+            fail_with(problems, console, "LikelihoodExplorer with Korean titles")
+        titles = kernel_json(lab, path, (
+            "import json; print(json.dumps([ax.get_title() for ax in "
+            "explorer.view.fig.axes]))"))
+        korean = [t for t in titles if any(unicodedata.name(ch, "").startswith("HANGUL")
+                                           for ch in t)]
+        assert korean, f"no Korean panel title in {titles}"
+        shot = browser_report.artifact("likelihood_explorer_korean.png")
+        output = lab.page.locator(".jp-OutputArea-output", has=lab.page.locator(".jupyter-matplotlib"))
+        output.first.scroll_into_view_if_needed()
+        output.first.screenshot(path=str(shot))
+    finally:
+        lab.close(path)
+    assert shot.stat().st_size > 10_000, "the screenshot is suspiciously small"
+    print(f"\nKorean titles {korean}; screenshot: {shot}")
+
+
+def test_news_popup_is_off(lab):
+    """The settings file took effect: no news prompt, no update check (the run is offline)."""
+    settings = lab.page.evaluate("""async () => {
+        const plugin = await window.jupyterapp.serviceManager.settings.fetch(
+            '@jupyterlab/apputils-extension:notification');
+        return plugin.settings;
+    }""")
+    assert settings.get("fetchNews") == "false", settings
+    assert settings.get("checkForUpdates") is False, settings
+    assert "official Jupyter news" not in lab.page.inner_text("body")
