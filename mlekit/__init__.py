@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import importlib
 
-from . import autodiff, datasets, gradcheck, information, losses, models, neuron, nn, optim
+from . import (autodiff, datasets, gradcheck, information, losses, models, neuron, nn, optim,
+               surfaces)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "autodiff", "datasets", "gradcheck", "information", "losses", "models", "neuron", "nn",
-    "optim",
+    "optim", "surfaces",
     "__version__",
 ]
 

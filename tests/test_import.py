@@ -27,7 +27,7 @@ PACKAGE_DIR = Path(mlekit.__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
 
 MATH_MODULES = ["models", "losses", "information", "optim", "autodiff", "nn", "gradcheck",
-                "datasets", "neuron"]
+                "datasets", "neuron", "surfaces"]
 PRIVATE_HELPERS = ["_validation", "_math"]
 HEAVY = ("matplotlib", "ipywidgets")
 
