@@ -346,7 +346,7 @@ class TwoLayerNet:
 
     def error_signals(self, cache, t):
         r"""The error signals :math:`\delta^2 = \partial J/\partial z^2` and :math:`\delta^1 = \partial J/\partial z^1`."""
-        y, z1, z2 = cache["y"], cache["z1"], cache["z2"]
+        y, z1 = cache["y"], cache["z1"]
         n = y.shape[0]
         t = self._t(t, n)
         if self.loss_name == "mse":

@@ -13,7 +13,6 @@ import logging
 import os
 import shutil
 import subprocess
-import sys
 import textwrap
 import warnings
 from importlib import resources

@@ -8,7 +8,7 @@ from matplotlib.patches import Patch
 from .. import _validation as V
 from .. import information, losses
 from .style import COLORS
-from .format import fmt_number, fmt_vector
+from .format import fmt_vector
 from .view import View, clamp_to_limits
 
 __all__ = ["SoftmaxView"]

@@ -1,0 +1,122 @@
+"""What every explorer promises, checked the same way for all of them (headless).
+
+Each explorer in ``mlekit.widgets`` is built with its ``bench_instance()``
+(the course's typical data) and its ``main_slider`` is moved:
+
+- a move only blits (no full ``canvas.draw()``) and changes the figure's pixels;
+- an error raised while handling a move lands in the explorer's Output widget
+  (never swallowed, never a traceback out of the callback) and clears on the
+  next good move;
+- the mimebundle carries a PNG of the current state (for GitHub, nbviewer,
+  HTML exports) next to the live widget view, with a stable text/plain;
+- before a browser connects, the canvas keeps a valid PNG data URL and sends
+  nothing (ipympl 0.10 would send raw RGBA; see mlekit.widgets._canvas);
+- building and closing an explorer twice leaves no figure or widget behind.
+
+Explorer-specific behaviour (values drawn, other controls) is tested in
+``test_explorer_<name>.py``.
+"""
+
+from __future__ import annotations
+
+import base64
+import gc
+import weakref
+
+import matplotlib.pyplot as plt
+import pytest
+from ipywidgets.widgets.widget import _instances as live_widgets
+
+from mlekit import widgets
+from mlekit.bench import _slider_values
+
+NAMES = sorted(widgets._EXPLORERS)
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(params=NAMES)
+def explorer(request):
+    e = getattr(widgets, request.param).bench_instance()
+    yield e
+    e.close()
+
+
+def moves(e, n=3):
+    """n slider values that each differ from the current one."""
+    values = [v for v in _slider_values(e.main_slider, 24) if v != e.main_slider.value]
+    return values[::max(1, len(values) // n)][:n]
+
+
+def test_main_slider_moves_only_blit_and_change_the_pixels(explorer, monkeypatch):
+    canvas = explorer.view.canvas
+    calls = {"draw": 0, "blit": 0}
+    real_blit = canvas.blit
+    monkeypatch.setattr(canvas, "draw", lambda: calls.__setitem__("draw", calls["draw"] + 1))
+    monkeypatch.setattr(canvas, "blit", lambda bbox=None: (
+        calls.__setitem__("blit", calls["blit"] + 1), real_blit(bbox)))
+    for value in moves(explorer):
+        before = explorer.view.to_rgba()
+        explorer.main_slider.value = value
+        assert (explorer.view.to_rgba() != before).any(), f"no pixel changed at {value}"
+    assert calls["draw"] == 0 and calls["blit"] == 3
+    assert not explorer._has_error
+
+
+def test_a_callback_error_lands_in_the_output_widget_and_clears(explorer, monkeypatch):
+    def broken(**params):
+        raise RuntimeError("planted failure in _set")
+
+    first, second = moves(explorer, 2)
+    monkeypatch.setattr(explorer.view, "_set", broken)
+    explorer.main_slider.value = first                 # must not raise out of the callback
+    text = "".join(o.get("text", "") for o in explorer.errors.outputs)
+    assert "RuntimeError: planted failure in _set" in text and "Traceback" in text
+    monkeypatch.undo()
+    explorer.main_slider.value = second
+    assert explorer.errors.outputs == () and not explorer._has_error
+
+
+def test_mimebundle_carries_a_png_of_the_current_state(explorer):
+    explorer.main_slider.value = moves(explorer, 1)[0]
+    bundle = explorer._repr_mimebundle_()
+    assert base64.b64decode(bundle["image/png"])[:8] == PNG
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/plain"].startswith(type(explorer).__name__ + "(")
+    assert "0x" not in bundle["text/plain"]            # stable under nbval
+
+
+def test_before_a_browser_connects_the_canvas_keeps_a_png_data_url(explorer, monkeypatch):
+    canvas = explorer.view.canvas
+    sent = []
+    monkeypatch.setattr(canvas, "send", lambda content, buffers=None: sent.append(buffers))
+    explorer.main_slider.value = moves(explorer, 1)[0]
+    assert sent == []
+    assert canvas._data_url.startswith("data:image/png;base64,")
+    assert base64.b64decode(canvas._data_url.split(",", 1)[1])[:8] == PNG
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_building_twice_leaks_no_figures_or_widgets(name):
+    cls = getattr(widgets, name)
+    cls.bench_instance().close()                         # warm caches (fonts, lazy imports)
+    for _ in range(3):
+        gc.collect()
+    figures, count = plt.get_fignums(), len(live_widgets)
+    refs = []
+    for _ in range(2):
+        e = cls.bench_instance()
+        refs.append(weakref.ref(e.view.fig))
+        e.close()
+        del e
+    for _ in range(3):                                   # widgets' finalizers need passes
+        gc.collect()
+    assert plt.get_fignums() == figures
+    assert len(live_widgets) == count, [repr(w)[:60] for w in list(live_widgets.values())[count:]]
+    assert all(r() is None for r in refs)
+
+
+def test_every_registered_explorer_has_the_bench_interface():
+    for name in NAMES:
+        cls = getattr(widgets, name)
+        assert cls.__doc__ and "Examples" in cls.__doc__, name
+        assert callable(getattr(cls, "bench_instance", None)), name
