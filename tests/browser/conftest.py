@@ -125,6 +125,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if report.skipped and not config.option.collectonly:
         count, reason = report.skipped
         lines.append(f"all {count} browser tests were SKIPPED: {reason}")
+    if report.notebooks:
+        lines += format_notebook_table(report.notebooks).splitlines()
     if report.latency:
         lines += format_latency_table(report.latency).splitlines()
     lines += [f"artifact: {path}" for path in report.artifacts]
@@ -132,6 +134,16 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.section("browser tests")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+def format_notebook_table(notebooks: dict) -> str:
+    """Run All in JupyterLab, per notebook: code cells, seconds, widgets, painted figures, result."""
+    head = f"{'notebook':<42}{'cells':>6}{'run s':>7}{'widgets':>8}{'figures':>8}  result"
+    rows = ["Run All in JupyterLab + Chromium, per notebook", head, "-" * len(head)]
+    for name, row in notebooks.items():
+        rows.append(f"{name:<42}{row['cells']:>6}{row['seconds']:>7.1f}{row['widgets']:>8}"
+                    f"{row['figures']:>8}  {row['result']}")
+    return "\n".join(rows)
 
 
 def format_latency_table(latency: dict) -> str:
@@ -167,6 +179,7 @@ class BrowserReport:
     def __init__(self):
         self.skipped: tuple[int, str] | None = None
         self.latency: dict[str, tuple[list[float], int]] = {}
+        self.notebooks: dict[str, dict] = {}
         self.artifacts: list[str] = []
 
     def artifact(self, name: str) -> Path:
@@ -176,6 +189,15 @@ class BrowserReport:
         if str(path) not in self.artifacts:
             self.artifacts.append(str(path))
         return path
+
+    def add_notebook(self, notebook: str, *, cells: int, seconds: float, widgets: int,
+                     figures: int, problems: list[str]) -> None:
+        """Record one notebook's Run All; rewrite browser-notebooks.txt."""
+        result = "clean" if not problems else f"FAILED ({len(problems)} problems: {problems[0][:80]})"
+        self.notebooks[notebook] = dict(cells=cells, seconds=seconds, widgets=widgets,
+                                        figures=figures, result=result)
+        self.artifact("browser-notebooks.txt").write_text(
+            format_notebook_table(self.notebooks) + "\n", encoding="utf-8")
 
     def add_latency(self, explorer: str, samples: list[float], unchanged: int = 0) -> str:
         """Record one explorer's samples; rewrite browser-latency.txt; return the table."""

@@ -32,7 +32,9 @@ used. The in-page helpers are in ``lab_helpers.js``.
   before the browser paints it. The kernel goes idle and the canvas stays
   unchanged for a few frames before each press. p50/p95 per explorer are
   printed at the end of the run (the "browser tests" section) and written
-  to ``test-artifacts/browser-latency.txt``.
+  to ``test-artifacts/browser-latency.txt``; the per-notebook results (code
+  cells, seconds, widgets, painted figures, clean or not) likewise, to
+  ``test-artifacts/browser-notebooks.txt``.
 * a screenshot of LikelihoodExplorer, whose panel titles are Korean
   ("Likelihood 우도"), is saved to ``test-artifacts/likelihood_explorer_korean.png``
   (gitignored: an artifact, not committed).
@@ -175,7 +177,7 @@ def kernel_json(lab, path: str, code: str):
 
 # -------------------------------------------------------------------- tests
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
-def test_notebook_runs_clean_in_jupyterlab(lab, notebook):
+def test_notebook_runs_clean_in_jupyterlab(lab, notebook, browser_report):
     """Run All in JupyterLab: no errors, no stderr, every widget displayed and painted."""
     root = lab.server.root
     if not (root / notebook).exists():                 # written after the server started
@@ -185,10 +187,13 @@ def test_notebook_runs_clean_in_jupyterlab(lab, notebook):
     finally:
         lab.close(notebook)
     problems = problems_in(report)
-    if problems:
-        fail_with(problems, console, f"{notebook} in JupyterLab {lab.version}")
     widgets = sum(WIDGET_MIME in out.get("data", {}) for cell in report["cells"]
                   for out in cell["outputs"])
+    browser_report.add_notebook(notebook, cells=len(report["cells"]), seconds=elapsed,
+                                widgets=widgets, figures=len(report["figures"]),
+                                problems=problems)
+    if problems:
+        fail_with(problems, console, f"{notebook} in JupyterLab {lab.version}")
     print(f"\n{notebook}: {len(report['cells'])} code cells ran in {elapsed:.1f} s; "
           f"{widgets} widget outputs displayed, {len(report['figures'])} live figures painted; "
           "no errors, no stderr")
