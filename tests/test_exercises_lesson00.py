@@ -8,14 +8,9 @@ import numpy as np
 import pytest
 
 from mlekit.exercises import lesson00 as ex
+from exercise_helpers import run
 
 NLL = -math.log(0.7**7 * 0.3**3)
-
-
-def run(check, answer, capsys):
-    fb = check(answer)
-    out = capsys.readouterr()
-    return fb, out.out, out.err
 
 
 @pytest.mark.parametrize("answer", [0.7, np.float64(0.7), np.array(0.7), 7 / 10])

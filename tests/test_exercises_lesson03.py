@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from mlekit.exercises import lesson03 as ex
+from exercise_helpers import answer_leaks, not_implemented, run
 
 PROBES = (0.5, 0.7, 0.3, 0.9, 0.05, 0.99)
 
@@ -31,27 +32,8 @@ def per_sample(x, p):
 SURPRISE_IOS = -math.log(0.3)
 
 
-def not_implemented(*args):
-    raise NotImplementedError()
-
-
 def raises_key_error(*args):
     return {}["p"]
-
-
-def answer_leaks(text, values):
-    """True if any of the reference values appears in text in a common format."""
-    for v in values:
-        for fmt in ("{:.4g}", "{:.4f}", "{:.3f}", "{:.2f}", "{:.6g}", "{}"):
-            if fmt.format(v) in text:
-                return True
-    return False
-
-
-def run(check, answer, capsys, **kw):
-    fb = check(answer, **kw)
-    out = capsys.readouterr()
-    return fb, out.out, out.err
 
 
 def test_references_agree_with_the_lesson():

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from mlekit.exercises import lesson07 as ex
+from exercise_helpers import answer_leaks, not_implemented, run
 
 EXAMPLE = np.array([0.2, 0.1, 0.65, 0.05])
 ONEHOT = np.array([0.0, 0.0, 1.0, 0.0])
@@ -23,31 +24,12 @@ def reference_cross_entropy(y_onehot, y_hat):
     return -np.mean(np.log(np.sum(y_onehot * y_hat, axis=1)))
 
 
-def not_implemented(*args):
-    raise NotImplementedError()
-
-
 def other_error(*args):
     raise KeyError("oops")
 
 
 def shifted(z):
     return np.exp(z - np.max(z, axis=-1, keepdims=True))
-
-
-def answer_leaks(text, values):
-    """True if any of the reference values appears in text in a common format."""
-    for v in np.ravel(values):
-        for fmt in ("{:.4g}", "{:.3f}", "{:.4f}", "{:.2f}", "{:.6g}", "{}"):
-            if fmt.format(float(v)) in text:
-                return True
-    return False
-
-
-def run(check, answer, capsys):
-    fb = check(answer)
-    out = capsys.readouterr()
-    return fb, out.out, out.err
 
 
 def assert_clear_failure(fb, out, err, hint):

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from mlekit.exercises import lesson08 as ex
+from exercise_helpers import answer_leaks, not_implemented, run
 
 
 # ----------------------------------------------------------------- references (numpy only)
@@ -23,25 +24,6 @@ def reference_kl(p, q):
     seen = p > 0
     with np.errstate(divide="ignore"):
         return np.sum(p[seen] * np.log(p[seen] / q[seen]))
-
-
-def not_implemented(*args):
-    raise NotImplementedError()
-
-
-def answer_leaks(text, values):
-    """True if any of the reference values appears in text in a common format."""
-    for v in values:
-        for fmt in ("{:.4g}", "{:.3f}", "{:.4f}", "{:.2f}", "{:.6g}", "{}"):
-            if fmt.format(v) in text:
-                return True
-    return False
-
-
-def run(check, answer, capsys, **kw):
-    fb = check(answer, **kw)
-    out = capsys.readouterr()
-    return fb, out.out, out.err
 
 
 def test_references_agree_with_mlekit():

@@ -10,6 +10,7 @@ import pytest
 
 from mlekit.autodiff import Value
 from mlekit.exercises import lesson10 as ex
+from exercise_helpers import answer_leaks, not_implemented, run
 
 
 # ----------------------------------------------------------- independent references
@@ -28,26 +29,6 @@ def reference_neuron_grads(w, b, x, t):
     loss = ((wv * x + bv).sigmoid() - t) ** 2
     loss.backward()
     return wv.grad, bv.grad
-
-
-def not_implemented(*args):
-    raise NotImplementedError()
-
-
-def answer_leaks(text, values):
-    """True if any of the reference values appears in text in a common format."""
-    for v in values:
-        for fmt in ("{:.4g}", "{:.3f}", "{:.4f}", "{:.2f}", "{:.6g}", "{}"):
-            shown = fmt.format(v)
-            if shown in text and shown not in ("0.00", "-0.00", "0.000", "-0.000"):
-                return True
-    return False
-
-
-def run(check, answer, capsys, **kw):
-    fb = check(answer, **kw)
-    out = capsys.readouterr()
-    return fb, out.out, out.err
 
 
 SIG_REFS = [reference_sigmoid_grad(z) for z in (1.5, -2.0, 0.7, -0.3, 4.0)]

@@ -1,0 +1,44 @@
+"""Shared helpers for the tests of ``mlekit.exercises`` (one test file per lesson).
+
+``tests/`` is on pytest's ``pythonpath`` (see pyproject.toml), so a lesson's test
+file imports these with ``from exercise_helpers import answer_leaks, not_implemented, run``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: how a check could plausibly print a number; a reference value shown in any of these leaks it
+LEAK_FORMATS = ("{}", "{:.2f}", "{:.3f}", "{:.4f}", "{:.4g}", "{:.6g}")
+#: for lessons whose checks echo the student's own 2-decimal input ("it is 0.33"): no "{:.2f}"
+ECHO_SAFE_FORMATS = ("{}", "{:.3f}", "{:.4f}", "{:.3g}", "{:.4g}", "{:.6g}")
+#: renderings too common to count as revealing an answer (a "0.00" in a hint is not a leak)
+NOT_A_LEAK = frozenset({"0", "0.0", "0.00", "0.000", "0.0000", "-0.00", "-0.000",
+                        "1", "1.0", "1.00", "1.000"})
+
+
+def not_implemented(*args):
+    """What a student's untouched ``raise NotImplementedError()`` answer does."""
+    raise NotImplementedError()
+
+
+def answer_leaks(text: str, values, formats=LEAK_FORMATS) -> bool:
+    """True if any reference value appears in *text* in a format a check might print.
+
+    *values* may be a scalar, a list or an array; each entry is tried in every
+    format of *formats*, ignoring the renderings in ``NOT_A_LEAK``.
+    """
+    for v in np.ravel(np.asarray(values, dtype=float)):
+        for fmt in formats:
+            shown = fmt.format(float(v))
+            if shown not in NOT_A_LEAK and shown in text:
+                return True
+    return False
+
+
+def run(check, answer, capsys, **kwargs):
+    """Call ``check(answer, **kwargs)``; return (feedback, stdout, stderr)."""
+    feedback = check(answer, **kwargs)
+    out = capsys.readouterr()
+    return feedback, out.out, out.err
+
