@@ -29,6 +29,7 @@ from ipywidgets.widgets.widget import _instances as live_widgets
 
 from mlekit import widgets
 from mlekit.bench import _slider_values
+from explorer_helpers import count_draws
 
 NAMES = sorted(widgets._EXPLORERS)
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -48,12 +49,7 @@ def moves(e, n=3):
 
 
 def test_main_slider_moves_only_blit_and_change_the_pixels(explorer, monkeypatch):
-    canvas = explorer.view.canvas
-    calls = {"draw": 0, "blit": 0}
-    real_blit = canvas.blit
-    monkeypatch.setattr(canvas, "draw", lambda: calls.__setitem__("draw", calls["draw"] + 1))
-    monkeypatch.setattr(canvas, "blit", lambda bbox=None: (
-        calls.__setitem__("blit", calls["blit"] + 1), real_blit(bbox)))
+    calls = count_draws(explorer.view.canvas, monkeypatch)
     for value in moves(explorer):
         before = explorer.view.to_rgba()
         explorer.main_slider.value = value

@@ -15,6 +15,7 @@ import mlekit as mk
 from mlekit.models import Gaussian
 from mlekit.plotting import GaussianView
 from mlekit.widgets import GaussianExplorer
+from explorer_helpers import count_draws
 
 H = mk.datasets.heights()
 MU_HAT = H.mean()
@@ -251,13 +252,7 @@ def test_callback_error_lands_in_the_output_widget(explorer, monkeypatch):
 
 
 def test_update_only_blits_after_the_first_draw(explorer, monkeypatch):
-    canvas = explorer.view.canvas
-    calls = {"draw": 0, "blit": 0}
-    monkeypatch.setattr(canvas, "draw", lambda: calls.__setitem__("draw", calls["draw"] + 1))
-    real_blit = canvas.blit
-    monkeypatch.setattr(canvas, "blit",
-                        lambda bbox=None: (calls.__setitem__("blit", calls["blit"] + 1),
-                                           real_blit(bbox)))
+    calls = count_draws(explorer.view.canvas, monkeypatch)
     for mu, sigma in [(166.0, 2.0), (167.0, 3.0)]:
         explorer.mu_slider.value = mu
         explorer.sigma_slider.value = sigma

@@ -16,6 +16,7 @@ from mlekit.plotting import GradientDescentView
 from mlekit.plotting.gradient_descent import default_trajectory, divergence_bound
 from mlekit.surfaces import LineFitMSE, NonConvex1D, Quadratic1D, QuadraticBowl2D
 from mlekit.widgets import GradientDescentExplorer
+from explorer_helpers import count_draws
 
 X, T = mk.datasets.toy_regression()
 
@@ -260,16 +261,6 @@ def test_view_works_headless_with_an_sgd_run():
 
 # ------------------------------------------------------------ drawing and speed
 
-
-def count_draws(canvas, monkeypatch):
-    calls = {"draw": 0, "blit": 0}
-    real_draw, real_blit = canvas.draw, canvas.blit
-    monkeypatch.setattr(canvas, "draw", lambda: (calls.__setitem__("draw", calls["draw"] + 1),
-                                                 real_draw()))
-    monkeypatch.setattr(canvas, "blit",
-                        lambda bbox=None: (calls.__setitem__("blit", calls["blit"] + 1),
-                                           real_blit(bbox)))
-    return calls
 
 
 def test_new_lr_blits_and_only_rescaled_loss_axes_redraw(explorer, monkeypatch):

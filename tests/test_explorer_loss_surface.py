@@ -17,6 +17,7 @@ from mlekit.plotting import LossSurfaceView
 from mlekit.plotting.likelihood import _fmt
 from mlekit.widgets import LossSurfaceExplorer
 from mlekit.widgets.loss_surface import CUSTOM, PRESETS
+from explorer_helpers import count_draws
 
 LOSSES = ("mse", "bce")
 POOR, GOOD = "poor start: w = b = 2", "good start: w = b = 0"
@@ -239,18 +240,9 @@ def test_bad_constructor_arguments_are_refused_with_a_fix():
 # ------------------------------------------------------- explorer machinery
 
 
-def count_draws(monkeypatch, canvas):
-    calls = {"draw": 0, "blit": 0}
-    monkeypatch.setattr(canvas, "draw", lambda: calls.__setitem__("draw", calls["draw"] + 1))
-    real_blit = canvas.blit
-    monkeypatch.setattr(canvas, "blit",
-                        lambda bbox=None: (calls.__setitem__("blit", calls["blit"] + 1),
-                                           real_blit(bbox)))
-    return calls
-
 
 def test_update_only_blits_after_the_first_draw(explorer, monkeypatch):
-    calls = count_draws(monkeypatch, explorer.view.canvas)
+    calls = count_draws(explorer.view.canvas, monkeypatch)
     for w in (0.2, 0.3, 0.4):
         explorer.w_slider.value = w
     explorer.b_slider.value = -1.0
@@ -258,7 +250,7 @@ def test_update_only_blits_after_the_first_draw(explorer, monkeypatch):
 
 
 def test_new_start_or_lr_blits_and_only_a_new_step_count_redraws(explorer, monkeypatch):
-    calls = count_draws(monkeypatch, explorer.view.canvas)
+    calls = count_draws(explorer.view.canvas, monkeypatch)
     explorer.start_w_slider.value = 1.0
     explorer.lr_slider.value = 0.4
     explorer.preset.value = GOOD

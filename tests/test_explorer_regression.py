@@ -15,6 +15,7 @@ from scipy import stats
 import mlekit as mk
 from mlekit.plotting import RegressionView
 from mlekit.widgets import RegressionExplorer
+from explorer_helpers import count_draws
 
 X, T = mk.datasets.toy_regression()
 W_LS, B_LS = np.polyfit(X, T, 1)
@@ -272,13 +273,7 @@ def test_callback_error_lands_in_the_output_widget(explorer, monkeypatch, slider
 
 
 def test_update_only_blits_after_the_first_draw(explorer, monkeypatch):
-    canvas = explorer.view.canvas
-    calls = {"draw": 0, "blit": 0}
-    monkeypatch.setattr(canvas, "draw", lambda: calls.__setitem__("draw", calls["draw"] + 1))
-    real_blit = canvas.blit
-    monkeypatch.setattr(canvas, "blit",
-                        lambda bbox=None: (calls.__setitem__("blit", calls["blit"] + 1),
-                                           real_blit(bbox)))
+    calls = count_draws(explorer.view.canvas, monkeypatch)
     for w in (0.5, 1.5, 2.5):
         explorer.slope_slider.value = w
     for b in (-1.0, 2.0):                        # intercept moves reshape curves: still blit

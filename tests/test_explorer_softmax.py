@@ -17,6 +17,7 @@ from scipy import special
 import mlekit as mk
 from mlekit.plotting import COLORS, SoftmaxView
 from mlekit.widgets import SoftmaxExplorer
+from explorer_helpers import count_draws
 
 EXAMPLE = np.array([0.2, 0.1, 0.65, 0.05])
 
@@ -254,13 +255,7 @@ def test_callback_error_lands_in_the_output_widget(explorer, monkeypatch):
 
 
 def test_update_only_blits_after_the_first_draw(explorer, monkeypatch):
-    canvas = explorer.view.canvas
-    calls = {"draw": 0, "blit": 0}
-    monkeypatch.setattr(canvas, "draw", lambda: calls.__setitem__("draw", calls["draw"] + 1))
-    real_blit = canvas.blit
-    monkeypatch.setattr(canvas, "blit",
-                        lambda bbox=None: (calls.__setitem__("blit", calls["blit"] + 1),
-                                           real_blit(bbox)))
+    calls = count_draws(explorer.view.canvas, monkeypatch)
     for z in (0.5, 1.0, 1.5):
         explorer.main_slider.value = z
     explorer.target_selector.value = 0
