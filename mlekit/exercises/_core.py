@@ -122,6 +122,33 @@ def as_number(value, name: str) -> float:
     return out
 
 
+def as_array_or_none(result):
+    """The result as a float array if it is numeric, else None (``as_number`` then explains)."""
+    if result is None or isinstance(result, (str, bytes, bool, np.bool_)) or callable(result):
+        return None
+    try:
+        with np.errstate(all="ignore"):
+            return np.asarray(result, dtype=float)
+    except (TypeError, ValueError):
+        return None
+
+
+def reject_per_sample(result, per_sample, where: str, each: str, combine: str) -> None:
+    """A student who returns one value per sample instead of one number gets a hint.
+
+    If *result* is an array with as many entries as *per_sample* (and more than
+    one) and they match it, the student computed the right per-sample terms and
+    forgot to *combine* them ("average them", "add them up"); the :class:`StudentError`
+    says so, calling each entry *each* ("surprise per answer").
+    """
+    arr = as_array_or_none(result)
+    per_sample = np.asarray(per_sample, dtype=float)
+    if (arr is not None and arr.ndim >= 1 and arr.size == per_sample.size > 1
+            and np.allclose(arr.ravel(), per_sample.ravel())):
+        raise StudentError(f"{where} returned {arr.size} values, one {each}. That is the right "
+                           f"start: now {combine} into one number.")
+
+
 def call_student(func, name: str, *args):
     """Call the student's function, turning every kind of failure into a StudentError."""
     if func is None:

@@ -22,7 +22,7 @@ import math
 import numpy as np
 
 from ..models import Bernoulli
-from ._core import StudentError, as_number, call_student, check, close
+from ._core import StudentError, as_number, call_student, check, close, reject_per_sample
 
 __all__ = ["check_survey_nll", "check_mean_nll", "check_surprise_ios"]
 
@@ -119,17 +119,8 @@ def _describe_data(x) -> str:
 
 def _as_mean(result, x, p, where: str) -> float:
     """The student's result as one number; a per-sample array gets its own hint."""
-    arr = None
-    if not isinstance(result, (str, bytes)) and result is not None and not callable(result):
-        try:
-            arr = np.asarray(result, dtype=float)
-        except (TypeError, ValueError):
-            arr = None
-    if arr is not None and arr.ndim >= 1 and arr.size == x.size and x.size > 1:
-        per_sample = -np.asarray(Bernoulli().log_density(x, p=p), dtype=float)
-        if np.allclose(arr.ravel(), per_sample):
-            raise StudentError(f"{where} returned {x.size} values, one surprise per answer. "
-                               "That is the right start: now average them into one number.")
+    per_sample = -np.asarray(Bernoulli().log_density(x, p=p), dtype=float)
+    reject_per_sample(result, per_sample, where, "surprise per answer", "average them")
     return as_number(result, where)
 
 

@@ -28,7 +28,8 @@ import numpy as np
 from ..datasets import heights, toy_regression
 from ..losses import mae, mse, sse
 from ..models import Gaussian, Laplace
-from ._core import StudentError, as_number, call_student, check, close
+from ._core import (StudentError, as_array_or_none, as_number, call_student, check, close,
+                    reject_per_sample)
 
 __all__ = ["check_gaussian_nll", "check_best_constant_mse", "check_best_constant_mae",
            "check_sigma_hat"]
@@ -108,17 +109,10 @@ def _nll_slip(got, t, y_hat, sigma) -> str | None:
 
 def _as_total(result, t, y_hat, sigma, where) -> float:
     """The student's result as one number; one value per point gets its own hint."""
-    arr = None
-    if not isinstance(result, (str, bytes)) and result is not None and not callable(result):
-        try:
-            arr = np.asarray(result, dtype=float)
-        except (TypeError, ValueError):
-            arr = None
+    per_point = -np.asarray(Gaussian(sigma=sigma).log_density(t, mu=y_hat), dtype=float)
+    reject_per_sample(result, per_point, where, "-log density per point", "add them up")
+    arr = as_array_or_none(result)
     if arr is not None and arr.ndim >= 1 and arr.size == t.size and t.size > 1:
-        per_point = -np.asarray(Gaussian(sigma=sigma).log_density(t, mu=y_hat), dtype=float)
-        if np.allclose(arr.ravel(), per_point):
-            raise StudentError(f"{where} returned {t.size} values, one -log density per point. "
-                               "That is the right start: now add them up into one number.")
         raise StudentError(f"{where} returned {t.size} values; the NLL is a single number, the "
                            "sum over all points.")
     return as_number(result, where)

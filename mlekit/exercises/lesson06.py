@@ -23,7 +23,8 @@ import numpy as np
 from .. import _math
 from ..losses import binary_cross_entropy, binary_cross_entropy_with_logits_grad
 from ..neuron import neuron_loss_grad, neuron_output
-from ._core import StudentError, as_number, call_student, check, close, describe_answer
+from ._core import (StudentError, as_number, call_student, check, close, describe_answer,
+                    reject_per_sample)
 
 __all__ = ["check_bce", "check_bce_grad_logit", "check_mse_error_signal"]
 
@@ -126,17 +127,7 @@ def check_bce(bce):
     for p, t, described in _bce_cases():
         where = f"bce(p_hat, t) for {described}"
         result = call_student(bce, "bce", p.copy(), t.copy())
-        if not isinstance(result, (str, bytes)) and not callable(result) and result is not None:
-            try:
-                arr = np.asarray(result, dtype=float)
-            except (TypeError, ValueError):
-                arr = None
-            if arr is not None and arr.ndim >= 1 and arr.size == p.size and p.size > 1:
-                per_sample = -np.add(*_terms(p, t))
-                if np.allclose(arr.ravel(), per_sample):
-                    raise StudentError(f"{where} returned {p.size} values, one loss per sample. "
-                                       "That is the right start: now average them into one "
-                                       "number.")
+        reject_per_sample(result, -np.add(*_terms(p, t)), where, "loss per sample", "average them")
         got = as_number(result, where)
         want = float(binary_cross_entropy(p, t))
         if close(got, want):

@@ -27,7 +27,8 @@ import math
 import numpy as np
 
 from ..losses import cross_entropy, cross_entropy_with_logits_grad, log_softmax, softmax
-from ._core import StudentError, as_number, call_student, check, close, describe_answer
+from ._core import (StudentError, as_array_or_none, as_number, call_student, check, close,
+                    describe_answer)
 
 __all__ = ["check_softmax", "check_cross_entropy", "check_logit_gradient"]
 
@@ -242,31 +243,27 @@ def check_cross_entropy(cross_entropy_fn):
         where = f"cross_entropy for {label}"
         result = call_student(cross_entropy_fn, "cross_entropy", y.copy(), p.copy())
         # one loss per sample is a good start: say so before insisting on one number
-        if not isinstance(result, (str, bytes)) and not callable(result):
-            try:
-                arr = np.asarray(result, dtype=float)
-            except (TypeError, ValueError):
-                arr = None
-            if arr is not None and n > 1 and arr.shape == (n,):
-                raise StudentError(f"{where} returned {n} values, one loss per sample. That "
-                                   "is the right start: now average them into one number.")
-            if arr is not None and arr.shape == (n, k) and n * k > 1:
-                raise StudentError(f"{where} returned an array of shape {arr.shape}, one value "
-                                   "per class and sample. Sum over the classes (axis=-1) and "
-                                   "average over the samples.")
-            if arr is not None and arr.size == 1 and math.isnan(float(arr.reshape(()))):
-                if np.any((p == 0) & (y == 0)):
-                    raise StudentError(
-                        f"{where} is NaN. Some predicted probabilities are exactly 0 in "
-                        "classes that are not the true one, and in NumPy 0 * log(0) = "
-                        "0 * (-inf) = NaN. Those classes contribute nothing (the convention "
-                        "0 log 0 = 0): take the log of the true class's probability only, or "
-                        "use np.where.")
-            if arr is not None and arr.size == 1 and float(arr.reshape(())) == math.inf:
-                raise StudentError(f"{where} is infinite although every true class has a "
-                                   "positive probability. Did you take the log of the one-hot "
-                                   "y (it has zeros)? The prediction y_hat goes inside the "
-                                   "log, the target y outside: -y^T log y_hat.")
+        arr = as_array_or_none(result)
+        if arr is not None and n > 1 and arr.shape == (n,):
+            raise StudentError(f"{where} returned {n} values, one loss per sample. That "
+                               "is the right start: now average them into one number.")
+        if arr is not None and arr.shape == (n, k) and n * k > 1:
+            raise StudentError(f"{where} returned an array of shape {arr.shape}, one value "
+                               "per class and sample. Sum over the classes (axis=-1) and "
+                               "average over the samples.")
+        if arr is not None and arr.size == 1 and math.isnan(float(arr.reshape(()))):
+            if np.any((p == 0) & (y == 0)):
+                raise StudentError(
+                    f"{where} is NaN. Some predicted probabilities are exactly 0 in "
+                    "classes that are not the true one, and in NumPy 0 * log(0) = "
+                    "0 * (-inf) = NaN. Those classes contribute nothing (the convention "
+                    "0 log 0 = 0): take the log of the true class's probability only, or "
+                    "use np.where.")
+        if arr is not None and arr.size == 1 and float(arr.reshape(())) == math.inf:
+            raise StudentError(f"{where} is infinite although every true class has a "
+                               "positive probability. Did you take the log of the one-hot "
+                               "y (it has zeros)? The prediction y_hat goes inside the "
+                               "log, the target y outside: -y^T log y_hat.")
         got = as_number(result, where)
         want = float(cross_entropy(p, y))          # reduction="mean" over the N samples
         if close(got, want):

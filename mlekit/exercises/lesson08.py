@@ -21,7 +21,7 @@ import math
 import numpy as np
 
 from .. import information
-from ._core import StudentError, as_number, call_student, check, close
+from ._core import StudentError, as_array_or_none, as_number, call_student, check, close
 
 __all__ = ["check_entropy_bits", "check_kl", "check_h_die"]
 
@@ -55,16 +55,6 @@ def _vec(values) -> str:
     return "[" + ", ".join(f"{float(v):g}" for v in values) + "]"
 
 
-def _as_float_or_none(result):
-    """The result as a float array if it is numeric, else None (as_number then explains)."""
-    if result is None or isinstance(result, (str, bytes, bool, np.bool_)) or callable(result):
-        return None
-    try:
-        return np.asarray(result, dtype=float)
-    except (TypeError, ValueError):
-        return None
-
-
 def _nan_from_zeros(arr, where: str, zeros: bool, fix: str) -> None:
     """A NaN caused by 0 * log(0) gets its own hint; *fix* says how to skip the zeros."""
     if arr is not None and arr.size == 1 and math.isnan(float(arr.reshape(()))) and zeros:
@@ -89,7 +79,7 @@ def check_entropy_bits(entropy_bits):
         p = np.array(values, dtype=float)
         where = f"entropy_bits({_vec(p)})"
         result = call_student(entropy_bits, "entropy_bits", p.copy())
-        arr = _as_float_or_none(result)
+        arr = as_array_or_none(result)
         _nan_from_zeros(arr, where, bool(np.any(p == 0)),
                         "Leave out the entries with p_k = 0, for example with p = p[p > 0].")
         if arr is not None and arr.ndim >= 1 and arr.size == p.size and p.size > 1:
@@ -134,7 +124,7 @@ def check_kl(kl):
         p, q = np.array(p_values, dtype=float), np.array(q_values, dtype=float)
         where = f"kl({_vec(p)}, {_vec(q)})"
         result = call_student(kl, "kl", p.copy(), q.copy())
-        arr = _as_float_or_none(result)
+        arr = as_array_or_none(result)
         _nan_from_zeros(arr, where, bool(np.any(p == 0)),
                         "Keep only the outcomes with p_k > 0, in p and in q alike: "
                         "seen = p > 0, then use p[seen] and q[seen].")
