@@ -130,6 +130,17 @@ def test_unlabelled_nodes_get_their_op_as_name_numbered_when_repeated():
     assert keys == ["a", "b", "(*)", "(+)", "(*)#2", "(*)#3"]
 
 
+def test_any_node_name_draws_without_breaking_mathtext():
+    a, b = Value(1.0, "a_1"), Value(2.0, "b$")
+    out = (a * b) * (a + b) * b
+    out.label = "$loss"
+    out.backward()
+    artists = draw_graph(out, gradients=True)
+    texts = {k: t.get_text() for k, t in artists["grads"].items()}
+    assert texts["(*)#2"] == r"∂\$loss/∂[(*)#2] = +2.0000"
+    artists["grads"]["a_1"].figure.canvas.draw()          # raises on a mathtext parse error
+
+
 def test_custom_positions_and_labels_are_used():
     L = neuron()
     pos = {k: (i * 1.0, 0.0) for i, k in enumerate(graph_layout(L))}

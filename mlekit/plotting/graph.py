@@ -27,6 +27,8 @@ the nodes already hold (``data``, ``parents``, ``local_grads`` and, after
 
 from __future__ import annotations
 
+import re
+
 from .. import _validation as V
 from .curves import new_axes
 from .style import COLORS
@@ -89,9 +91,20 @@ def graph_layout(root) -> dict:
     return pos
 
 
-def _grad_symbol(key: str) -> str:
-    """``∂L/∂w`` for a one-letter name, ``∂L/∂(wx)`` otherwise."""
-    return key if len(key) == 1 else f"({key})"
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]*\Z")
+
+
+def _grad_text(root_name: str, key: str, grad: float, digits: int) -> str:
+    """``∂L/∂w = …`` in math type for plain names (``∂L/∂(wx)`` for longer ones).
+
+    Names that are not plain identifiers (``(*)#2``, ``a_1``) are shown as
+    ordinary text, with any ``$`` escaped, so no node name can break mathtext.
+    """
+    value = f"{grad:+.{digits}f}"
+    if _IDENTIFIER.match(root_name) and _IDENTIFIER.match(key):
+        sym = key if len(key) == 1 else f"({key})"
+        return rf"$\partial {root_name}/\partial {sym}$ = {value}"
+    return f"∂{root_name}/∂[{key}] = {value}".replace("$", r"\$")
 
 
 def draw_graph(root, ax=None, *, pos=None, labels=None, gradients=False, digits=4):
@@ -157,10 +170,8 @@ def draw_graph(root, ax=None, *, pos=None, labels=None, gradients=False, digits=
                              bbox=dict(boxstyle="round,pad=0.45", fc="white",
                                        ec=COLORS["model"], lw=1.5))
         if gradients:
-            grads[key] = ax.text(
-                px, py - 0.42,
-                rf"$\partial {root_sym}/\partial {_grad_symbol(key)}$ = {node.grad:+.{digits}f}",
-                ha="center", va="top", color=COLORS["gradient"], fontsize=9)
+            grads[key] = ax.text(px, py - 0.42, _grad_text(root_sym, key, node.grad, digits),
+                                 ha="center", va="top", color=COLORS["gradient"], fontsize=9)
     arrows, local_texts = [], []
     for node in nodes:
         for parent, local in zip(node.parents, node.local_grads):
