@@ -7,6 +7,10 @@ environment; this test covers the other command a newcomer types. The
 ``pip install`` half is checked against the installed package metadata (the
 test environment installs ``[test]``, which must include everything ``[lab]``
 needs), and the ``jupyter lab`` half is run verbatim.
+
+The README's Python snippet ("a taste of the package") is run line by line,
+and every comment that states a value (``# {'p': 0.7}``, ``# 6.93…``) is
+compared with what the line returns, so the README cannot drift from the API.
 """
 from __future__ import annotations
 
@@ -141,3 +145,55 @@ def test_lab_command_opens_lesson_00_with_widget_extensions(tmp_path):
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
+
+
+# ------------------------------------------------------------ the README's taste of the package
+def readme_python_blocks() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"```python\n(.*?)```", text, flags=re.S)
+
+
+def claimed(comment: str):
+    """The value a README comment states, if it starts with one: ``{'p': 0.7}`` or ``6.93…``."""
+    comment = comment.strip()
+    if comment.startswith("{"):
+        import ast
+
+        return ast.literal_eval(comment[: comment.index("}") + 1])
+    number = re.match(r"-?\d+(?:\.\d+)?(…)?", comment)
+    if number:
+        return (number.group(0).rstrip("…"), bool(number.group(1)))
+    return None
+
+
+def test_readme_python_snippets_run_and_print_what_their_comments_say():
+    blocks = readme_python_blocks()
+    assert blocks, "README.md has no python block"
+    checked = 0
+    for block in blocks:
+        namespace: dict = {}
+        for line in block.splitlines():
+            code, _, comment = line.partition("#")
+            if not code.strip():
+                continue
+            try:
+                compiled = compile(code, "README.md", "eval")
+            except SyntaxError:
+                exec(compile(code, "README.md", "exec"), namespace)
+                continue
+            value = eval(compiled, namespace)
+            want = claimed(comment)
+            if isinstance(want, dict):
+                assert value.keys() == want.keys(), line
+                for key in want:
+                    assert float(value[key]) == pytest.approx(want[key]), line
+                checked += 1
+            elif isinstance(want, tuple):
+                digits, truncated = want
+                shown = f"{float(value):.{len(digits.partition('.')[2])}f}"
+                if truncated:                     # "6.93…": the value starts with these digits
+                    assert str(float(value)).startswith(digits), (line, value)
+                else:
+                    assert shown == digits, (line, value)
+                checked += 1
+    assert checked >= 3, f"only {checked} README comments were checked"
