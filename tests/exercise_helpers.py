@@ -41,4 +41,3 @@ def run(check, answer, capsys, **kwargs):
     feedback = check(answer, **kwargs)
     out = capsys.readouterr()
     return feedback, out.out, out.err
-

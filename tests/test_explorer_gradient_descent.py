@@ -262,7 +262,6 @@ def test_view_works_headless_with_an_sgd_run():
 # ------------------------------------------------------------ drawing and speed
 
 
-
 def test_new_lr_blits_and_only_rescaled_loss_axes_redraw(explorer, monkeypatch):
     calls = count_draws(explorer.view.canvas, monkeypatch)
     for lr in (0.12, 0.15, 0.2):                   # same start: the loss axis still fits

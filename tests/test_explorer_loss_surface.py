@@ -240,7 +240,6 @@ def test_bad_constructor_arguments_are_refused_with_a_fix():
 # ------------------------------------------------------- explorer machinery
 
 
-
 def test_update_only_blits_after_the_first_draw(explorer, monkeypatch):
     calls = count_draws(explorer.view.canvas, monkeypatch)
     for w in (0.2, 0.3, 0.4):

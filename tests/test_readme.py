@@ -14,6 +14,7 @@ compared with what the line returns, so the README cannot drift from the API.
 """
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shlex
@@ -157,8 +158,6 @@ def claimed(comment: str):
     """The value a README comment states, if it starts with one: ``{'p': 0.7}`` or ``6.93…``."""
     comment = comment.strip()
     if comment.startswith("{"):
-        import ast
-
         return ast.literal_eval(comment[: comment.index("}") + 1])
     number = re.match(r"-?\d+(?:\.\d+)?(…)?", comment)
     if number:
@@ -190,10 +189,10 @@ def test_readme_python_snippets_run_and_print_what_their_comments_say():
                 checked += 1
             elif isinstance(want, tuple):
                 digits, truncated = want
-                shown = f"{float(value):.{len(digits.partition('.')[2])}f}"
                 if truncated:                     # "6.93…": the value starts with these digits
                     assert str(float(value)).startswith(digits), (line, value)
-                else:
-                    assert shown == digits, (line, value)
+                else:                             # "0.7": the value rounds to these digits
+                    decimals = len(digits.partition(".")[2])
+                    assert f"{float(value):.{decimals}f}" == digits, (line, value)
                 checked += 1
     assert checked >= 3, f"only {checked} README comments were checked"

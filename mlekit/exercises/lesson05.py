@@ -109,9 +109,9 @@ def _nll_slip(got, t, y_hat, sigma) -> str | None:
 
 def _as_total(result, t, y_hat, sigma, where) -> float:
     """The student's result as one number; one value per point gets its own hint."""
-    per_point = -np.asarray(Gaussian(sigma=sigma).log_density(t, mu=y_hat), dtype=float)
-    reject_per_sample(result, per_point, where, "-log density per point", "add them up")
     arr = as_array_or_none(result)
+    per_point = -np.asarray(Gaussian(sigma=sigma).log_density(t, mu=y_hat), dtype=float)
+    reject_per_sample(arr, per_point, where, "-log density per point", "add them up")
     if arr is not None and arr.ndim >= 1 and arr.size == t.size and t.size > 1:
         raise StudentError(f"{where} returned {t.size} values; the NLL is a single number, the "
                            "sum over all points.")
