@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from mlekit.exercises import lesson00 as ex
-from exercise_helpers import run
+from exercise_helpers import FAIL_MARK, PASS_MARK, run
 
 NLL = -math.log(0.7**7 * 0.3**3)
 
@@ -16,7 +16,7 @@ NLL = -math.log(0.7**7 * 0.3**3)
 @pytest.mark.parametrize("answer", [0.7, np.float64(0.7), np.array(0.7), 7 / 10])
 def test_share_accepts_the_fraction(capsys, answer):
     fb, out, err = run(ex.check_android_share, answer, capsys)
-    assert fb and out.startswith("\u2705") and err == ""
+    assert fb and out.startswith(PASS_MARK) and err == ""
 
 
 @pytest.mark.parametrize("answer, hint", [

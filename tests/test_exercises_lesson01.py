@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 
 from mlekit.exercises import lesson01 as ex
-from exercise_helpers import ECHO_SAFE_FORMATS, answer_leaks as _answer_leaks, not_implemented, run
+from exercise_helpers import FAIL_MARK, PASS_MARK, ECHO_SAFE_FORMATS, answer_leaks as _answer_leaks, not_implemented, run
 
 
 def answer_leaks(text, values):
@@ -47,7 +47,7 @@ def test_reference_values_agree_with_scipy():
 
 def test_binomial_accepts_the_reference(capsys):
     fb, out, err = run(ex.check_binomial_probability, reference_binomial, capsys)
-    assert fb and out.startswith("\u2705") and err == ""
+    assert fb and out.startswith(PASS_MARK) and err == ""
     assert "r = 0, r = n, p = 0 and p = 1" in out
 
 
@@ -74,7 +74,7 @@ def test_binomial_accepts_scipy_and_numpy_answers(capsys):
 ])
 def test_binomial_slips_get_their_hint(capsys, slip, hint):
     fb, out, err = run(ex.check_binomial_probability, slip, capsys)
-    assert not fb and out == "" and err.startswith("\u274c") and hint in err
+    assert not fb and out == "" and err.startswith(FAIL_MARK) and hint in err
     assert not answer_leaks(err, BINOMIAL_REFERENCES)
 
 
@@ -114,7 +114,7 @@ def reference_gaussian_function(x, mu, sigma):
 
 def test_gaussian_accepts_the_reference(capsys):
     fb, out, err = run(ex.check_gaussian_likelihood, reference_gaussian_function, capsys)
-    assert fb and out.startswith("\u2705") and err == ""
+    assert fb and out.startswith(PASS_MARK) and err == ""
 
 
 def test_gaussian_accepts_a_python_loop(capsys):
@@ -151,7 +151,7 @@ def _dens(x, mu, sigma):
 ])
 def test_gaussian_slips_get_their_hint(capsys, slip, hint):
     fb, out, err = run(ex.check_gaussian_likelihood, slip, capsys)
-    assert not fb and out == "" and err.startswith("\u274c") and hint in err
+    assert not fb and out == "" and err.startswith(FAIL_MARK) and hint in err
     assert not answer_leaks(err, GAUSSIAN_REFERENCES)
 
 
@@ -203,7 +203,7 @@ def best_candidate():
 
 def test_most_likely_accepts_the_best(capsys):
     fb, out, err = run(ex.check_most_likely, best_candidate(), capsys)
-    assert fb and out.startswith("\u2705")
+    assert fb and out.startswith(PASS_MARK)
     fb, _, _ = run(ex.check_most_likely, float(best_candidate()), capsys)
     assert fb
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from mlekit.exercises import lesson02 as ex
-from exercise_helpers import LEAK_FORMATS, answer_leaks as _answer_leaks, not_implemented, run
+from exercise_helpers import FAIL_MARK, PASS_MARK, LEAK_FORMATS, answer_leaks as _answer_leaks, not_implemented, run
 
 
 def answer_leaks(text, values):
@@ -38,7 +38,7 @@ def all_reference_logliks():
 # ------------------------------------------------------------------ exercise 1
 def test_loglik_accepts_the_reference(capsys):
     fb, out, err = run(ex.check_bernoulli_log_likelihood, reference_loglik, capsys)
-    assert fb and out.startswith("\u2705") and err == ""
+    assert fb and out.startswith(PASS_MARK) and err == ""
 
 
 def test_loglik_accepts_other_correct_forms(capsys):
@@ -86,7 +86,7 @@ def math_log_of_product(x, p):
 def test_loglik_slips_get_their_hint(capsys, slip, hint):
     with np.errstate(all="ignore"):
         fb, out, err = run(ex.check_bernoulli_log_likelihood, slip, capsys)
-    assert not fb and out == "" and err.startswith("\u274c") and hint in err, err
+    assert not fb and out == "" and err.startswith(FAIL_MARK) and hint in err, err
     assert "Traceback" not in err
     assert not answer_leaks(err, all_reference_logliks())
 
@@ -134,7 +134,7 @@ def test_first_zero_accepts_the_brute_force_answer(capsys):
     assert ex._first_zero_by_brute_force() == want
     for answer in (want, float(want), np.int64(want)):
         fb, out, err = run(ex.check_first_zero_n, answer, capsys)
-        assert fb and out.startswith("\u2705") and err == ""
+        assert fb and out.startswith(PASS_MARK) and err == ""
         assert not answer_leaks(out, [want])
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from mlekit.exercises import lesson03 as ex
-from exercise_helpers import answer_leaks, not_implemented, run
+from exercise_helpers import FAIL_MARK, PASS_MARK, answer_leaks, not_implemented, run
 
 PROBES = (0.5, 0.7, 0.3, 0.9, 0.05, 0.99)
 
@@ -47,7 +47,7 @@ SURVEY_REFS = [reference_survey_nll(p) for p in PROBES]
 
 def test_survey_nll_accepts_the_reference(capsys):
     fb, out, err = run(ex.check_survey_nll, reference_survey_nll, capsys)
-    assert fb and out.startswith("\u2705") and err == ""
+    assert fb and out.startswith(PASS_MARK) and err == ""
 
 
 def test_survey_nll_accepts_other_correct_forms(capsys):
@@ -71,7 +71,7 @@ def test_survey_nll_accepts_other_correct_forms(capsys):
 ])
 def test_survey_nll_slips_get_their_hint(capsys, slip, hint):
     fb, out, err = run(ex.check_survey_nll, slip, capsys)
-    assert not fb and out == "" and err.startswith("\u274c") and hint in err
+    assert not fb and out == "" and err.startswith(FAIL_MARK) and hint in err
     assert not answer_leaks(err, SURVEY_REFS)
 
 
@@ -147,7 +147,7 @@ def test_mean_nll_data_include_all_ones_and_all_zeros():
 ])
 def test_mean_nll_slips_get_their_hint(capsys, slip, hint):
     fb, out, err = run(ex.check_mean_nll, slip, capsys)
-    assert not fb and out == "" and err.startswith("\u274c") and hint in err
+    assert not fb and out == "" and err.startswith(FAIL_MARK) and hint in err
     assert not answer_leaks(err, MEAN_REFS)
 
 
@@ -190,7 +190,7 @@ def test_mean_nll_does_not_let_the_student_change_the_data(capsys):
 def test_surprise_ios_accepts_the_value(capsys):
     for value in (SURPRISE_IOS, np.float64(SURPRISE_IOS), np.array([SURPRISE_IOS])):
         fb, out, err = run(ex.check_surprise_ios, value, capsys)
-        assert fb and out.startswith("\u2705") and err == ""
+        assert fb and out.startswith(PASS_MARK) and err == ""
 
 
 @pytest.mark.parametrize("answer, hint", [

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from mlekit.exercises import lesson04 as ex
-from exercise_helpers import answer_leaks, not_implemented, run
+from exercise_helpers import FAIL_MARK, PASS_MARK, answer_leaks, not_implemented, run
 
 
 def reference_gradient(p):
@@ -17,7 +17,7 @@ def reference_gradient(p):
 # ------------------------------------------------------------------ exercise 1
 def test_gradient_accepts_the_reference(capsys):
     fb, out, err = run(ex.check_nll_gradient, reference_gradient, capsys)
-    assert fb and out.startswith("\u2705") and err == ""
+    assert fb and out.startswith(PASS_MARK) and err == ""
 
 
 @pytest.mark.parametrize("slip, hint", [
@@ -29,7 +29,7 @@ def test_gradient_accepts_the_reference(capsys):
 ])
 def test_gradient_slips_get_their_hint(capsys, slip, hint):
     fb, out, err = run(ex.check_nll_gradient, slip, capsys)
-    assert not fb and out == "" and err.startswith("\u274c") and hint in err
+    assert not fb and out == "" and err.startswith(FAIL_MARK) and hint in err
     probes = [reference_gradient(p) for p in (0.05, 0.3, 0.5, 0.7, 0.9, 0.99)]
     assert not answer_leaks(err.split("returned")[0] if "returned" in err else "", probes[1:])
 

@@ -10,7 +10,7 @@ import pytest
 
 import mlekit as mk
 from mlekit.exercises import lesson05 as ex
-from exercise_helpers import answer_leaks, not_implemented, run
+from exercise_helpers import FAIL_MARK, PASS_MARK, answer_leaks, not_implemented, run
 
 LOG_2PI = math.log(2 * math.pi)
 
@@ -48,7 +48,7 @@ WRONG_TYPES = [
 # ------------------------------------------------------------------ exercise 1
 def test_nll_accepts_the_reference(capsys):
     fb, out, err = run(ex.check_gaussian_nll, reference_nll, capsys)
-    assert fb and out.startswith("\u2705") and err == ""
+    assert fb and out.startswith(PASS_MARK) and err == ""
 
 
 def test_nll_accepts_the_precision_form(capsys):
@@ -85,7 +85,7 @@ def sse(t, y):
 ])
 def test_nll_slips_get_their_hint(capsys, slip, hint):
     fb, out, err = run(ex.check_gaussian_nll, slip, capsys)
-    assert not fb and out == "" and err.startswith("\u274c") and hint in err
+    assert not fb and out == "" and err.startswith(FAIL_MARK) and hint in err
     assert not answer_leaks(err, nll_case_references())
 
 
@@ -151,7 +151,7 @@ def test_best_constant_mae_accepts_a_hand_written_median(capsys):
 ])
 def test_best_constant_mse_slips(capsys, slip, hint):
     fb, out, err = run(ex.check_best_constant_mse, slip, capsys)
-    assert not fb and err.startswith("\u274c") and hint in err
+    assert not fb and err.startswith(FAIL_MARK) and hint in err
     assert not answer_leaks(without_labels(err), constant_case_references())
 
 
@@ -164,7 +164,7 @@ def test_best_constant_mse_slips(capsys, slip, hint):
 ])
 def test_best_constant_mae_slips(capsys, slip, hint):
     fb, out, err = run(ex.check_best_constant_mae, slip, capsys)
-    assert not fb and err.startswith("\u274c") and hint in err
+    assert not fb and err.startswith(FAIL_MARK) and hint in err
     assert not answer_leaks(without_labels(err), constant_case_references())
 
 
@@ -192,7 +192,7 @@ def test_student_sorting_in_place_does_not_change_the_check_data(capsys):
 # ------------------------------------------------------------------ exercise 3
 def test_sigma_hat_accepts_the_mle(capsys):
     fb, out, err = run(ex.check_sigma_hat, reference_sigma_hat(), capsys)
-    assert fb and out.startswith("\u2705") and err == ""
+    assert fb and out.startswith(PASS_MARK) and err == ""
 
 
 def test_sigma_hat_accepts_the_model_route(capsys):

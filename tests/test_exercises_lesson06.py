@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from mlekit.exercises import lesson06 as ex
-from exercise_helpers import ECHO_SAFE_FORMATS, answer_leaks as _answer_leaks, not_implemented, run
+from exercise_helpers import FAIL_MARK, PASS_MARK, ECHO_SAFE_FORMATS, answer_leaks as _answer_leaks, not_implemented, run
 
 
 def answer_leaks(text, values):
@@ -55,7 +55,7 @@ def test_references_agree_with_the_lesson():
 # ------------------------------------------------------------------ exercise 1
 def test_bce_accepts_the_reference(capsys):
     fb, out, err = run(ex.check_bce, reference_bce, capsys)
-    assert fb and out.startswith("\u2705") and err == ""
+    assert fb and out.startswith(PASS_MARK) and err == ""
 
 
 def test_bce_accepts_a_loop_over_lists(capsys):
@@ -88,7 +88,7 @@ BCE_SLIPS = [
 @pytest.mark.parametrize("slip, hint", BCE_SLIPS)
 def test_bce_slips_get_their_hint(capsys, slip, hint):
     fb, out, err = run(ex.check_bce, slip, capsys)
-    assert not fb and out == "" and err.startswith("\u274c") and hint in err
+    assert not fb and out == "" and err.startswith(FAIL_MARK) and hint in err
     assert "Traceback" not in err
     # the first data set (the five emails) is where every slip shows: its answer never appears
     assert not answer_leaks(err, [reference_bce(EMAIL_P, EMAIL_T)])
@@ -122,7 +122,7 @@ def test_bce_without_the_zero_label_term_passes_only_when_all_labels_are_one(cap
 # ------------------------------------------------------------------ exercise 2
 def test_grad_accepts_the_reference(capsys):
     fb, out, err = run(ex.check_bce_grad_logit, reference_grad, capsys)
-    assert fb and out.startswith("\u2705") and "z = 1000" in out and err == ""
+    assert fb and out.startswith(PASS_MARK) and "z = 1000" in out and err == ""
 
 
 def test_grad_accepts_a_naive_sigmoid(capsys):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from mlekit.exercises import lesson07 as ex
-from exercise_helpers import answer_leaks, not_implemented, run
+from exercise_helpers import FAIL_MARK, PASS_MARK, answer_leaks, not_implemented, run
 
 EXAMPLE = np.array([0.2, 0.1, 0.65, 0.05])
 ONEHOT = np.array([0.0, 0.0, 1.0, 0.0])
@@ -33,7 +33,7 @@ def shifted(z):
 
 
 def assert_clear_failure(fb, out, err, hint):
-    assert not fb and out == "" and err.startswith("\u274c"), err
+    assert not fb and out == "" and err.startswith(FAIL_MARK), err
     assert hint in err, err
     assert "Traceback" not in err and "\n" not in err.strip()
 
@@ -55,7 +55,7 @@ GRAD_SECRET = [-0.35]          # 0.2, 0.1, 0.05 also occur in y_hat, which the t
 # ------------------------------------------------------------------ exercise 1
 def test_softmax_accepts_the_reference(capsys):
     fb, out, err = run(ex.check_softmax, reference_softmax, capsys)
-    assert fb and out.startswith("\u2705") and err == ""
+    assert fb and out.startswith(PASS_MARK) and err == ""
 
 
 def test_softmax_accepts_a_list_for_one_vector(capsys):
@@ -174,7 +174,7 @@ def test_cross_entropy_wrong_types_get_a_sentence(capsys, answer, hint):
 def test_logit_gradient_accepts_y_hat_minus_y(capsys):
     for answer in (EXAMPLE - ONEHOT, [0.2, 0.1, -0.35, 0.05], (0.2, 0.1, -0.35, 0.05)):
         fb, out, err = run(ex.check_logit_gradient, answer, capsys)
-        assert fb and out.startswith("\u2705") and err == ""
+        assert fb and out.startswith(PASS_MARK) and err == ""
 
 
 @pytest.mark.parametrize("answer, hint", [

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from mlekit.exercises import lesson08 as ex
-from exercise_helpers import answer_leaks, not_implemented, run
+from exercise_helpers import FAIL_MARK, PASS_MARK, answer_leaks, not_implemented, run
 
 
 # ----------------------------------------------------------------- references (numpy only)
@@ -40,7 +40,7 @@ def test_references_agree_with_mlekit():
 # ------------------------------------------------------------------ exercise 1: entropy
 def test_entropy_accepts_the_reference(capsys):
     fb, out, err = run(ex.check_entropy_bits, reference_entropy_bits, capsys)
-    assert fb and out.startswith("\u2705") and err == ""
+    assert fb and out.startswith(PASS_MARK) and err == ""
 
 
 def test_entropy_accepts_other_correct_forms(capsys):
@@ -69,7 +69,7 @@ def _naive_bits(p):
 ])
 def test_entropy_slips_get_their_hint(capsys, slip, hint):
     fb, out, err = run(ex.check_entropy_bits, slip, capsys)
-    assert not fb and out == "" and err.startswith("\u274c") and hint in err
+    assert not fb and out == "" and err.startswith(FAIL_MARK) and hint in err
     # the first distribution the slip fails on has a non-trivial entropy: it must not leak
     leaks = [reference_entropy_bits(p) for p in ((0.7, 0.3), (0.2, 0.1, 0.65, 0.05),
                                                   (0.2, 0.0, 0.8))]
@@ -104,7 +104,7 @@ def test_entropy_check_does_not_let_the_student_change_its_inputs(capsys):
 # ------------------------------------------------------------------ exercise 2: KL
 def test_kl_accepts_the_reference(capsys):
     fb, out, err = run(ex.check_kl, reference_kl, capsys)
-    assert fb and out.startswith("\u2705") and "infinite" in out and err == ""
+    assert fb and out.startswith(PASS_MARK) and "infinite" in out and err == ""
 
 
 def test_kl_accepts_scipy_style_rel_entr(capsys):
@@ -137,7 +137,7 @@ def _cross_entropy(p, q):
 ])
 def test_kl_slips_get_their_hint(capsys, slip, hint):
     fb, out, err = run(ex.check_kl, slip, capsys)
-    assert not fb and out == "" and err.startswith("\u274c") and hint in err
+    assert not fb and out == "" and err.startswith(FAIL_MARK) and hint in err
     leaks = [reference_kl(p, q) for p, q in (((0.7, 0.3), (0.5, 0.5)),
                                              ((0.2, 0.1, 0.65, 0.05), (0.25,) * 4),
                                              ((0.0, 0.4, 0.6), (0.3, 0.3, 0.4)))]

@@ -10,14 +10,14 @@ import numpy as np
 import pytest
 
 from mlekit.exercises import lesson09 as ex
-from exercise_helpers import ECHO_SAFE_FORMATS, answer_leaks as _answer_leaks, not_implemented, run
+from exercise_helpers import FAIL_MARK, PASS_MARK, ECHO_SAFE_FORMATS, answer_leaks as _answer_leaks, not_implemented, run
 
 
 def answer_leaks(text, values):
     """This lesson's formats: no 2-decimal format (hints echo the student's input)."""
     return _answer_leaks(text, values, formats=ECHO_SAFE_FORMATS)
 
-CHECK, CROSS = "\u2705", "\u274c"
+CHECK, CROSS = PASS_MARK, FAIL_MARK
 
 
 # independent references: plain Python, no mlekit

@@ -10,7 +10,7 @@ import pytest
 
 from mlekit.autodiff import Value
 from mlekit.exercises import lesson10 as ex
-from exercise_helpers import answer_leaks, not_implemented, run
+from exercise_helpers import FAIL_MARK, PASS_MARK, answer_leaks, not_implemented, run
 
 
 # ----------------------------------------------------------- independent references
@@ -54,7 +54,7 @@ def test_reference_is_independent():
 ])
 def test_sigmoid_grad_accepts_correct_forms(capsys, answer):
     fb, out, err = run(ex.check_sigmoid_grad, answer, capsys)
-    assert fb and out.startswith("\u2705") and err == ""
+    assert fb and out.startswith(PASS_MARK) and err == ""
 
 
 def test_sigmoid_grad_accepts_mlekit_sigmoid(capsys):
@@ -78,7 +78,7 @@ def test_sigmoid_grad_accepts_mlekit_sigmoid(capsys):
 ])
 def test_sigmoid_grad_slips_get_their_hint(capsys, slip, hint):
     fb, out, err = run(ex.check_sigmoid_grad, slip, capsys)
-    assert not fb and out == "" and err.startswith("\u274c") and hint in err
+    assert not fb and out == "" and err.startswith(FAIL_MARK) and hint in err
     assert not answer_leaks(err, SIG_REFS)
 
 
@@ -113,7 +113,7 @@ def chain(w, b, x, t):
 ])
 def test_neuron_grads_accepts_the_reference(capsys, answer):
     fb, out, err = run(ex.check_neuron_grads, answer, capsys)
-    assert fb and out.startswith("\u2705") and err == ""
+    assert fb and out.startswith(PASS_MARK) and err == ""
 
 
 @pytest.mark.parametrize("slip, hint", [
@@ -138,7 +138,7 @@ def test_neuron_grads_accepts_the_reference(capsys, answer):
 ])
 def test_neuron_grads_slips_get_their_hint(capsys, slip, hint):
     fb, out, err = run(ex.check_neuron_grads, slip, capsys)
-    assert not fb and out == "" and err.startswith("\u274c") and hint in err
+    assert not fb and out == "" and err.startswith(FAIL_MARK) and hint in err
     assert not answer_leaks(err, NEURON_REFS)
 
 
@@ -175,7 +175,7 @@ RIGHT_STEP = 0.8 * (1 - 0.8) * (-0.4)
 
 def test_backward_step_accepts_local_times_incoming(capsys):
     fb, out, err = run(ex.check_backward_step, RIGHT_STEP, capsys)
-    assert fb and out.startswith("\u2705")
+    assert fb and out.startswith(PASS_MARK)
     fb, out, err = run(ex.check_backward_step, np.float64(-0.064), capsys)
     assert fb
 

@@ -2,21 +2,35 @@
 
 A check compares a student's value or function with mlekit's reference on
 several inputs and answers in one friendly sentence. It never prints the
-reference answer. It prints its feedback as it runs:
+reference answer. It shows its feedback as it runs:
 
-- success: one line on stdout, starting with a check mark;
-- anything wrong: one line on stderr (red in JupyterLab), starting with a
-  cross, naming what is wrong and giving a hint.
+- success: a green box in JupyterLab (HTML with a drawn check mark, so no
+  emoji font is needed), and one plain-text line starting with ``✓`` wherever
+  HTML is not shown (a terminal, nbval, a plain-text export);
+- anything wrong: one line on stderr (shown with a red background in
+  JupyterLab), starting with ``×``, naming what is wrong and giving a hint.
 
 nbgrader gives zero points to a test cell that writes to stderr, so the same
 call grades correctly. A check also returns a :class:`Feedback`, which is
 truthy only when the answer is right (``assert check_...(answer)`` works in
 scripts), and which displays nothing more when it is a cell's last
 expression, so the message is never shown twice.
+
+A check may carry help for the self-study edition, written once beside the
+check: ``@check(hints=(...), explanation="...")``. The edition builder
+(:mod:`mlekit.teaching`) puts the hints and the worked solution in collapsed
+blocks under the check cell, opened only when the student asks.
+
+In a student edition (a folder with ``.mlekit-edition.json``), every check
+also records pass or fail in the folder's progress file
+(:mod:`mlekit.exercises._progress`); recording never changes the feedback.
 """
 
 from __future__ import annotations
 
+import functools
+import html
+import inspect
 import math
 import numbers
 import sys
@@ -25,11 +39,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Feedback", "passed", "failed", "call_student", "as_number", "StudentError",
-           "close", "check", "describe_answer"]
+from . import _progress
 
-PASS_MARK = "\u2705"   # ✅
-FAIL_MARK = "\u274c"   # ❌
+__all__ = ["Feedback", "passed", "failed", "call_student", "as_number", "StudentError",
+           "close", "check", "describe_answer", "require_answer", "ExerciseHelp", "PASS_MARK",
+           "FAIL_MARK"]
+
+# Marks in the plain-text feedback. Neither needs an emoji font: U+2713 is in
+# DejaVu, Segoe UI Symbol and Menlo, and U+00D7 is in every Latin font. In
+# JupyterLab the success line is HTML with an SVG mark instead.
+PASS_MARK = "\u2713"   # ✓
+FAIL_MARK = "\u00d7"   # ×
+
+_PASS_SVG = ('<svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true" '
+             'style="flex:none;margin-top:1px"><circle cx="9" cy="9" r="9" fill="#1a7f37"/>'
+             '<path d="M5 9.4l2.6 2.6 5.4-5.6" stroke="#fff" stroke-width="2.2" fill="none" '
+             'stroke-linecap="round" stroke-linejoin="round"/></svg>')
 
 
 @dataclass(frozen=True)
@@ -57,10 +82,35 @@ class Feedback:
         return None
 
 
+def feedback_html(fb: Feedback) -> str:
+    """The success box shown in JupyterLab: an SVG check mark and the sentence, in green."""
+    return ('<div class="mlekit-check mlekit-check-pass" role="status" style="display:flex;'
+            'gap:0.5em;align-items:flex-start;padding:0.4em 0.7em;border-left:4px solid #1a7f37;'
+            'background:#e6f4ea;color:#0b3d1a;border-radius:2px">'
+            f'{_PASS_SVG}<span>{html.escape(fb.message)}</span></div>')
+
+
+def _in_ipython() -> bool:
+    shell = sys.modules.get("IPython")
+    try:
+        return shell is not None and shell.get_ipython() is not None
+    except Exception:      # pragma: no cover - a broken IPython install
+        return False
+
+
 def passed(message: str) -> Feedback:
-    """Print a success line on stdout and return a passing :class:`Feedback`."""
+    """Show a success line and return a passing :class:`Feedback`.
+
+    In IPython and Jupyter it is one rich output (HTML box + plain text);
+    elsewhere a plain line on stdout.
+    """
     fb = Feedback(True, message)
-    print(str(fb), file=sys.stdout, flush=True)
+    if _in_ipython():
+        from IPython.display import display
+
+        display({"text/plain": str(fb), "text/html": feedback_html(fb)}, raw=True)
+    else:
+        print(str(fb), file=sys.stdout, flush=True)
     return fb
 
 
@@ -72,7 +122,16 @@ def failed(message: str) -> Feedback:
 
 
 class StudentError(Exception):
-    """Raised inside a check when the student's answer cannot be used; carries the sentence."""
+    """Raised inside a check when the student's answer cannot be used; carries the sentence.
+
+    ``untouched=True`` marks an exercise the student has not started (the
+    ``None`` placeholder or the ``raise NotImplementedError()`` stub is still
+    there): the feedback is the same, but no attempt is recorded.
+    """
+
+    def __init__(self, message: str, *, untouched: bool = False):
+        super().__init__(message)
+        self.untouched = untouched
 
 
 def describe_answer(value) -> str:
@@ -92,13 +151,18 @@ def describe_answer(value) -> str:
     return f"a {type(value).__name__}"
 
 
-def as_number(value, name: str) -> float:
-    """The student's answer as a float, or a :class:`StudentError` explaining why not."""
+def require_answer(value, name: str) -> None:
+    """Raise an ``untouched`` :class:`StudentError` if *value* is still the blank placeholder."""
     if value is None:
         raise StudentError(f"{name} is still None: replace None with your answer and run the "
-                           "cell again.")
+                           "cell again.", untouched=True)
     if value is Ellipsis:
-        raise StudentError(f"{name} is still `...`: replace it with your answer.")
+        raise StudentError(f"{name} is still `...`: replace it with your answer.", untouched=True)
+
+
+def as_number(value, name: str) -> float:
+    """The student's answer as a float, or a :class:`StudentError` explaining why not."""
+    require_answer(value, name)
     if isinstance(value, (bool, np.bool_)):
         raise StudentError(f"{name} is {bool(value)}, a True/False value; this exercise wants "
                            "a number.")
@@ -162,7 +226,7 @@ def call_student(func, name: str, *args):
             result = func(*args)
     except NotImplementedError:
         raise StudentError(f"{name} still raises NotImplementedError: replace "
-                           "`raise NotImplementedError()` with your code.") from None
+                           "`raise NotImplementedError()` with your code.", untouched=True) from None
     except Exception as exc:   # the student's code failed: say how, in one line
         shown = ", ".join(_short(a) for a in args)
         raise StudentError(f"{name}({shown}) raised {type(exc).__name__}: {exc}") from None
@@ -190,21 +254,53 @@ def close(a, b, rtol=1e-6, atol=1e-12) -> bool:
     return math.isclose(a, b, rel_tol=rtol, abs_tol=atol)
 
 
-def check(func):
-    """Decorator for check functions.
+@dataclass(frozen=True)
+class ExerciseHelp:
+    """Help a student opens on request in the self-study edition.
+
+    ``hints`` go from gentle to specific and never state the answer; each
+    should say more than the check's own messages. ``explanation`` is the
+    worked reasoning (Markdown with LaTeX) shown above the solution code,
+    which the edition builder takes from the instructor notebook's solution
+    region, so the code is written once.
+    """
+
+    hints: tuple = ()
+    explanation: str = ""
+
+
+def check(func=None, *, hints=(), explanation=""):
+    """Decorator for check functions: ``@check`` or ``@check(hints=(...), explanation=...)``.
 
     The wrapped function returns the success sentence, or raises
-    :class:`StudentError` with the failure sentence; the wrapper prints the
-    feedback and returns a :class:`Feedback`.
+    :class:`StudentError` with the failure sentence; the wrapper shows the
+    feedback, records pass or fail when the notebook runs in a student
+    edition, and returns a :class:`Feedback`. The help is kept on the
+    wrapper as ``.help`` (an :class:`ExerciseHelp`).
     """
-    import functools
+    if isinstance(hints, str):
+        raise TypeError("hints must be a tuple of sentences, got one string; "
+                        "write hints=(\"...\",)")
+    # triple-quoted text written indented beside the check reads as plain Markdown
+    help_ = ExerciseHelp(tuple(inspect.cleandoc(h) for h in hints), inspect.cleandoc(explanation))
 
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            message = func(*args, **kwargs)
-        except StudentError as exc:
-            return failed(str(exc))
-        return passed(message)
+    def decorate(f):
+        lesson = f.__module__.rsplit(".", 1)[-1]
 
-    return wrapper
+        @functools.wraps(f)
+        def wrapper(*args, **kwargs):
+            try:
+                message = f(*args, **kwargs)
+            except StudentError as exc:
+                fb = failed(str(exc))
+                if exc.untouched:
+                    return fb                                   # not started: no attempt
+            else:
+                fb = passed(message)
+            _progress.record(lesson, f.__name__, fb.passed)     # never raises
+            return fb
+
+        wrapper.help = help_
+        return wrapper
+
+    return decorate(func) if func is not None else decorate

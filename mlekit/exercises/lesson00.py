@@ -4,7 +4,7 @@ Examples
 --------
 >>> from mlekit.exercises import lesson00 as ex
 >>> _ = ex.check_android_share(0.7)
-✅ Correct: the share of Android users in the survey. Lesson 04 shows it is also the maximum likelihood estimate.
+✓ Correct: the share of Android users in the survey. Lesson 04 shows it is also the maximum likelihood estimate.
 """
 
 from __future__ import annotations
@@ -17,7 +17,24 @@ from ._core import StudentError, as_number, check, close
 __all__ = ["check_android_share", "check_nll_from_likelihood"]
 
 
-@check
+@check(
+    hints=(
+        r"""The survey is stored as ten 0/1 answers, with 1 meaning Android. A *share* is a
+        count divided by the total: how many of the answers are 1, out of how many answers?""",
+        r"""Adding up an array of 0s and 1s counts its 1s, and numpy can also average an
+        array in one call: the average of 0/1 values is exactly the share of 1s. Print `x`
+        first to see what you are working with.""",
+    ),
+    explanation=r"""
+        `x` holds one entry per person: 1 for Android, 0 for iOS. Adding them counts the
+        Android users, $\sum_i x_i = 7$, and dividing by the $n = 10$ answers gives the
+        share $7/10 = 0.7$.
+
+        That is the mean of the 0/1 values, $\bar x = \frac{1}{n}\sum_i x_i$, so `x.mean()`
+        computes it in one step. Lesson 04 shows that this share is also the maximum
+        likelihood estimate (최대우도추정) $\hat p$.
+        """,
+)
 def check_android_share(android_share):
     """Check the share (a fraction between 0 and 1) of Android users in the survey."""
     x = phone_survey()
@@ -42,7 +59,23 @@ def check_android_share(android_share):
                        "count the 1s and divide by len(x).")
 
 
-@check
+@check(
+    hints=(
+        r"""Work in two steps: first the likelihood (우도) $L$ itself, a small positive
+        number, then the negative log-likelihood (음의 로그 우도) from it. Two separate lines let
+        you print and check each step.""",
+        r"""`np.log` is the natural log. The log of a number below 1 is negative, so $-\log
+        L$ must come out positive: if yours is negative, a minus sign is missing, and if it
+        is a tiny number below 1, the log has not been taken at all.""",
+    ),
+    explanation=r"""
+        The likelihood is $L = 0.7^7 \times 0.3^3 \approx 0.0022$. Taking the natural log
+        and flipping the sign gives $\mathrm{NLL} = -\log L \approx 6.109$.
+
+        The log also turns the product into a sum, $-\log L = -7\log 0.7 - 3\log 0.3$, which
+        is how later lessons compute it without ever forming the tiny product.
+        """,
+)
 def check_nll_from_likelihood(nll):
     """Check the NLL of the survey at p = 0.7, computed from its likelihood 0.7**7 * 0.3**3."""
     got = as_number(nll, "nll")

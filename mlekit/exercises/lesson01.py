@@ -7,7 +7,7 @@ Examples
 >>> from mlekit.exercises import lesson01 as ex
 >>> fb = ex.check_binomial_probability(
 ...     lambda r, n, p: math.comb(n, r) * p ** r * (1 - p) ** (n - r))
-✅ Correct: your binomial probability matches at every (r, n, p) we tried,
+✓ Correct: your binomial probability matches at every (r, n, p) we tried,
 including r = 0, r = n, p = 0 and p = 1.
 >>> bool(fb)
 True
@@ -73,7 +73,28 @@ def _binomial_slip(got, r, n, p):
     return None
 
 
-@check
+@check(
+    hints=(
+        r"""The formula has three factors: the number of ways to choose which $r$ of the $n$
+        trials are the successes, the probability of those $r$ successes, and the
+        probability of the $n - r$ failures. Write each factor on its own, then multiply
+        them.""",
+        r"""`math.comb` counts the orderings for the sampling probability (표집 확률). The edges
+        need no special case: in Python `0 ** 0` is `1`, so a zero exponent gives a factor 1
+        even when its base is 0. Sanity check: the probabilities for $r = 0, 1, \dots, n$
+        must add up to 1.""",
+    ),
+    explanation=r"""
+        Any one sequence with $r$ successes and $n - r$ failures has probability
+        $p^r(1-p)^{n-r}$, because the trials are independent and their probabilities
+        multiply. There are $\binom{n}{r}$ such sequences, all equally likely, so
+
+        $$P(r) = \binom{n}{r}\,p^r(1-p)^{n-r}.$$
+
+        For the phone survey, $P(7) = 120 \times 0.7^7 \times 0.3^3 \approx 0.267$. At the
+        edges $p^0 = 1$ (also for $p = 0$), so the formula holds as it stands.
+        """,
+)
 def check_binomial_probability(binomial_probability):
     """Check ``binomial_probability(r, n, p)``, the chance of r successes in n trials."""
     for r, n, p in _BINOMIAL_CASES:
@@ -165,7 +186,27 @@ def _as_likelihood(value, x, mu, sigma):
     return as_number(value, f"gaussian_likelihood(x, {mu}, {sigma})")
 
 
-@check
+@check(
+    hints=(
+        r"""Compute the density of every point at once: with a numpy array `x`, an
+        expression such as `x - mu` works element by element, so one line gives an array of
+        densities, one per point.""",
+        r"""Each density has the normalising factor $\frac{1}{\sigma\sqrt{2\pi}}$ and the
+        exponent $-\frac{(x_i-\mu)^2}{2\sigma^2}$; watch the brackets, since all of
+        $2\sigma^2$ belongs in the denominator. The points are i.i.d. (독립 동일 분포), so the
+        likelihood (우도) of the sample is one number built from all the densities.""",
+    ),
+    explanation=r"""
+        Under the i.i.d. assumption the density of the whole sample is the product of the
+        densities of its points:
+
+        $$L(\mu, \sigma \mid x) = \prod_i \frac{1}{\sigma\sqrt{2\pi}}\exp\!\left(-\frac{(x_i-\mu)^2}{2\sigma^2}\right).$$
+
+        In numpy, compute the array of densities in one vectorised line and multiply its
+        entries with `np.prod`. For ten points the product is still an ordinary float;
+        lesson 02 shows why thousands of points need the log instead.
+        """,
+)
 def check_gaussian_likelihood(gaussian_likelihood):
     """Check ``gaussian_likelihood(x, mu, sigma)``, the product of Gaussian densities."""
     for x, mu, sigma in _gaussian_cases():
@@ -190,7 +231,30 @@ def _candidate_likelihoods():
     return [float(g.likelihood(h, mu=mu, sigma=sigma)) for mu, sigma in CANDIDATES]
 
 
-@check
+@check(
+    hints=(
+        r"""The heights of the curves do not decide it: a narrow Gaussian is tall near its
+        mean but almost zero a few $\sigma$ away, and the likelihood multiplies the
+        densities of *all ten* heights. Compute $L(\theta \mid x)$ for each candidate and
+        compare the three numbers.""",
+        r"""The likelihoods are tiny numbers (around $10^{-11}$ and smaller), so print them
+        in scientific notation, or compare log-likelihoods instead: the order is the same.
+        `np.argmax` counts from 0, while the candidates are numbered from 1.""",
+    ),
+    explanation=r"""
+        The three log-likelihoods are about $-34.9$ (candidate 1), $-27.9$ (candidate 2) and
+        $-24.5$ (candidate 3), so **candidate 3** is the most likely.
+
+        - Candidate 1 is narrow ($\sigma = 1.2$): the shortest and the tallest heights lie
+          2.8 and 3.6 standard deviations from its mean, where its density is almost 0.
+        - Candidate 2 has a sensible spread, but its mean 166.0 is far below the sample
+          mean, about 168.3.
+        - Candidate 3 is centred on the data and wide enough to cover all ten heights.
+
+        (The maximum likelihood estimate itself, $\hat\mu \approx 168.34$ and $\hat\sigma
+        \approx 2.62$, is none of the three.)
+        """,
+)
 def check_most_likely(best):
     """Check ``best``: the number (1, 2 or 3) of the most likely candidate in ``CANDIDATES``."""
     got = as_number(best, "best")

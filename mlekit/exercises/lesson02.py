@@ -6,7 +6,7 @@ Examples
 >>> from mlekit.exercises import lesson02 as ex
 >>> fb = ex.check_bernoulli_log_likelihood(
 ...     lambda x, p: np.sum(x * np.log(p) + (1 - x) * np.log(1 - p)))
-✅ Correct: your sum of logs is right everywhere, even on 5000 answers whose product underflows.
+✓ Correct: your sum of logs is right everywhere, even on 5000 answers whose product underflows.
 >>> bool(fb)
 True
 """
@@ -96,7 +96,26 @@ def _diagnose_small(got, x, p, where):
                        "x log p + (1 - x) log(1 - p) over the answers.")
 
 
-@check
+@check(
+    hints=(
+        r"""Each answer contributes one log-probability: $\log p$ for a 1 and $\log(1-p)$
+        for a 0. The formula $x_i\log p + (1-x_i)\log(1-p)$ picks the right one by itself,
+        because one of $x_i$ and $1 - x_i$ is always 0.""",
+        r"""Let numpy work on the whole array: `x * np.log(p)` is an array with one entry
+        per answer. Add the per-answer terms at the very end. Never form the product of the
+        probabilities first: for thousands of answers it underflows (언더플로) to 0.0, and no
+        log can bring it back.""",
+    ),
+    explanation=r"""
+        The log of a product is the sum of the logs:
+
+        $$\log L(p) = \log\prod_i P(x_i) = \sum_i \big[x_i\log p + (1-x_i)\log(1-p)\big].$$
+
+        With numpy the per-answer terms form one array and `np.sum` adds them. Each term is
+        an ordinary negative number (for example $\log 0.75 \approx -0.29$), so the sum
+        stays finite however many answers there are: no product, no underflow.
+        """,
+)
 def check_bernoulli_log_likelihood(bernoulli_log_likelihood):
     """Check ``bernoulli_log_likelihood(x, p)``: the sum over i of x_i log p + (1 - x_i) log(1 - p).
 
@@ -143,7 +162,28 @@ def _first_zero_by_brute_force() -> int:
     return n
 
 
-@check
+@check(
+    hints=(
+        r"""Halving a float loses no precision for a long time: $0.5^n$ is stored exactly
+        until it falls below the smallest *normal* float. Below that the floats are
+        *subnormal*: they keep fewer and fewer digits, and only at the very end does the
+        product become exactly 0.0.""",
+        r"""A loop is the surest way: start at $n = 1$, increase $n$ while the product is
+        still above 0.0, and stop at the first $n$ that gives exactly 0.0. To reason it out
+        instead, look at `np.finfo(float).smallest_subnormal`: it is a power of two,
+        $2^{-k}$. What happens when you halve it once more?""",
+    ),
+    explanation=r"""
+        The smallest positive double is the subnormal $2^{-1074} \approx 4.9 \times
+        10^{-324}$ (`np.finfo(float).smallest_subnormal`), and the product of 1074 halves is
+        exactly that number. One more halving gives $2^{-1075}$, which lies exactly halfway
+        between 0 and $2^{-1074}$; IEEE rounding (round half to even) sends it to 0.0. So
+        the first $n$ is **1075**.
+
+        A likelihood of a thousand answers, each with probability 0.5, already sits at this
+        wall, which is why we add logs instead of multiplying probabilities.
+        """,
+)
 def check_first_zero_n(first_zero_n):
     """Check the smallest n for which the floating-point product of n halves is exactly 0.0."""
     got = as_number(first_zero_n, "first_zero_n")

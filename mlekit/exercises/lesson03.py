@@ -10,7 +10,7 @@ Examples
 >>> import numpy as np
 >>> from mlekit.exercises import lesson03 as ex
 >>> fb = ex.check_survey_nll(lambda p: -7 * np.log(p) - 3 * np.log(1 - p))
-✅ Correct: your NLL matches -log L(p) at every p we tried, and it is smallest at p = 0.7.
+✓ Correct: your NLL matches -log L(p) at every p we tried, and it is smallest at p = 0.7.
 >>> bool(fb)
 True
 """
@@ -72,7 +72,25 @@ def _diagnose_survey_nll(got: float, p: float) -> str | None:
     return None
 
 
-@check
+@check(
+    hints=(
+        r"""The negative log-likelihood (음의 로그 우도) is $-\log L(p)$. Write down the
+        likelihood of 7 Android and 3 iOS answers first; then turn the log of that product
+        into a sum before you put the minus sign in front.""",
+        r"""Each Android answer has probability $p$ and each iOS answer $1-p$. Repeated
+        factors in the likelihood are powers, and the log turns a power into a factor in
+        front: $\log a^k = k\log a$. Use `np.log`, so that your function also works on an
+        array of $p$ values; its smallest value should be at the MLE.""",
+    ),
+    explanation=r"""
+        The likelihood is $L(p) = p^7(1-p)^3$, so
+
+        $$\log L(p) = 7\log p + 3\log(1-p), \qquad \mathrm{NLL}(p) = -7\log p - 3\log(1-p).$$
+
+        Flipping the sign turns the maximisation of $L$ into the minimisation of a loss: the
+        NLL is smallest at $p = 0.7$, exactly where the likelihood is largest.
+        """,
+)
 def check_survey_nll(survey_nll):
     """Check ``survey_nll(p)``, the phone survey's negative log-likelihood at p."""
     model, x = Bernoulli(), _survey()
@@ -124,7 +142,26 @@ def _as_mean(result, x, p, where: str) -> float:
     return as_number(result, where)
 
 
-@check
+@check(
+    hints=(
+        r"""Do not type the survey's numbers in: the check also uses other data, such as all
+        ones or a single answer. Compute everything from `x` itself: the surprise of each
+        answer, how many answers there are, and their average.""",
+        r"""Build one array of surprises, one per answer: $-\log p$ where $x_i = 1$ and
+        $-\log(1-p)$ where $x_i = 0$ (the same $x_i$ and $1 - x_i$ trick as in lesson 02).
+        Turn `x` into a numpy array first, so that a plain list works as well.""",
+    ),
+    explanation=r"""
+        The mean NLL is the average surprise of the answers:
+
+        $$-\frac{1}{N}\sum_i \log P(x_i), \qquad \log P(x_i) = x_i\log p + (1-x_i)\log(1-p).$$
+
+        With $k$ ones among $N$ answers it equals $-\frac{k}{N}\log p -
+        \frac{N-k}{N}\log(1-p)$. Dividing by $N$ does not move the minimum; it only makes
+        the losses of data sets of different sizes comparable. For the survey at $p = 0.7$
+        it is $6.109 / 10 \approx 0.611$.
+        """,
+)
 def check_mean_nll(mean_nll):
     """Check ``mean_nll(x, p)``, the NLL averaged over the answers, for any 0/1 data x."""
     model = Bernoulli()
@@ -163,7 +200,26 @@ def check_mean_nll(mean_nll):
 
 
 # ------------------------------------------------------------------ exercise 3
-@check
+@check(
+    hints=(
+        r"""Self-information (정보량) measures surprise: $I = -\log P$ of the outcome that
+        happened, so the rarer the outcome, the larger the surprise. First ask: at $p =
+        0.7$, what is the probability of one single iOS answer?""",
+        r"""In this course $p$ is the probability of Android. *Nats* means the natural log
+        (`np.log`); bits would use `np.log2`. Sanity check: iOS is the rarer answer, so its
+        surprise must be larger than that of an Android answer, $-\log 0.7 \approx 0.36$
+        nats.""",
+    ),
+    explanation=r"""
+        At $p = 0.7$ one iOS answer has probability $1 - 0.7 = 0.3$, so its self-information
+        is
+
+        $$I(\text{iOS}) = -\ln 0.3 \approx 1.204 \text{ nats},$$
+
+        against $-\ln 0.7 \approx 0.357$ nats for an Android answer. The survey's NLL is the
+        sum of the ten surprises: $7 \times 0.357 + 3 \times 1.204 \approx 6.109$.
+        """,
+)
 def check_surprise_ios(surprise_ios, *, p=0.7):
     """Check ``surprise_ios``: the self-information of one iOS answer at p, in nats."""
     got = as_number(surprise_ios, "surprise_ios")

@@ -4,7 +4,7 @@ Examples
 --------
 >>> from mlekit.exercises import lesson04 as ex
 >>> fb = ex.check_nll_gradient(lambda p: -7 / p + 3 / (1 - p))
-✅ Correct: your gradient matches -dlog L/dp at every p we tried, and it is zero at the MLE.
+✓ Correct: your gradient matches -dlog L/dp at every p we tried, and it is zero at the MLE.
 >>> bool(fb)
 True
 """
@@ -26,7 +26,27 @@ def _survey():
     return [1] * _K + [0] * (_N - _K)
 
 
-@check
+@check(
+    hints=(
+        r"""The NLL is a sum of two terms, one for the Android answers and one for the iOS
+        answers. Differentiate each term on its own and add the results: the derivative of a
+        sum is the sum of the derivatives.""",
+        r"""Two facts are all you need: $\frac{d}{dp}\log p = \frac{1}{p}$, and, by the chain
+        rule (연쇄 법칙), $\frac{d}{dp}\log(1-p) = \frac{1}{1-p}\cdot\frac{d(1-p)}{dp}$. Keep
+        the minus sign that stands in front of each term of the NLL.""",
+    ),
+    explanation=r"""
+        Write the NLL term by term, $\mathrm{NLL}(p) = -7\log p - 3\log(1-p)$.
+
+        - The Android term gives $-7 \cdot \frac{1}{p}$.
+        - For the iOS term the chain rule gives
+          $\frac{d}{dp}\log(1-p) = \frac{1}{1-p}\cdot(-1)$, so $-3\log(1-p)$ contributes
+          $+\frac{3}{1-p}$.
+
+        Together $\dfrac{d\,\mathrm{NLL}}{dp} = -\dfrac{7}{p} + \dfrac{3}{1-p}$. It is zero
+        where $7(1-p) = 3p$, at $\hat p = 0.7$, the maximum likelihood estimate (최대우도추정).
+        """,
+)
 def check_nll_gradient(nll_gradient):
     """Check ``nll_gradient(p)``, the derivative of the survey's NLL with respect to p."""
     model, x = Bernoulli(), _survey()
@@ -54,7 +74,27 @@ def check_nll_gradient(nll_gradient):
             "the MLE.")
 
 
-@check
+@check(
+    hints=(
+        r"""Do for $k$ of $n$ what the lesson did for 7 of 10, with letters instead of numbers:
+        write the NLL of $k$ successes and $n - k$ failures, differentiate it with respect to
+        $p$, and find where the derivative is zero.""",
+        r"""After you set the derivative to zero, multiply both sides by $p(1-p)$: what is left
+        is linear in $p$. Then test your formula on the edges: a survey with $k = 0$ should
+        give 0, and one with $k = n$ should give 1.""",
+    ),
+    explanation=r"""
+        The NLL of $k$ successes in $n$ answers is $-k\log p - (n-k)\log(1-p)$, and its
+        derivative is $-\frac{k}{p} + \frac{n-k}{1-p}$. Setting it to zero and multiplying by
+        $p(1-p)$ gives $k(1-p) = (n-k)\,p$, that is $k = np$, so
+
+        $$\hat p = \frac{k}{n},$$
+
+        the share of successes. At $k = 0$ and $k = n$ the derivative has no zero inside
+        $(0, 1)$, but the likelihood grows all the way to the edge, so $\hat p$ is 0 or 1: the
+        same formula still holds.
+        """,
+)
 def check_p_hat(p_hat):
     """Check ``p_hat(k, n)``, the maximum likelihood estimate for k successes in n trials."""
     cases = [(7, 10), (70, 100), (0, 5), (5, 5), (1, 3), (123, 1000)]
@@ -74,7 +114,22 @@ def check_p_hat(p_hat):
     return "Correct: p_hat works for any k and n, including k = 0 and k = n."
 
 
-@check
+@check(
+    hints=(
+        r"""Gradient descent (경사 하강법) needs the slope where you stand: evaluate the NLL's
+        derivative at $p = 0.2$ first (your `nll_gradient` from exercise 1 does it, if its
+        check passed).""",
+        r"""At $p = 0.2$ the NLL falls as $p$ grows (the MLE lies to the right), so the gradient
+        there is negative and a correct step must *increase* $p$. Scale the gradient by the
+        learning rate $\alpha = 0.01$ before you step.""",
+    ),
+    explanation=r"""
+        One step is $p^{+} = p - \alpha\,\dfrac{d\,\mathrm{NLL}}{dp}$. At $p = 0.2$ the
+        gradient is $-\frac{7}{0.2} + \frac{3}{0.8} = -35 + 3.75 = -31.25$, so the step moves
+        $p$ by $-0.01 \times (-31.25) = +0.3125$, to $p^{+} = 0.5125$: towards the MLE 0.7,
+        because the gradient points uphill and we step the other way.
+        """,
+)
 def check_gd_step(p_next, *, p=0.2, lr=0.01):
     """Check one gradient-descent step on the survey NLL from ``p`` with learning rate ``lr``."""
     got = as_number(p_next, "p_next")

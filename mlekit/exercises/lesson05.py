@@ -14,7 +14,7 @@ Examples
 >>> from mlekit.exercises import lesson05 as ex
 >>> fb = ex.check_gaussian_nll(lambda t, y_hat, sigma: np.sum((t - y_hat) ** 2) / (2 * sigma**2)
 ...                            + t.size / 2 * np.log(2 * np.pi * sigma**2))
-✅ Correct: your NLL matches -sum log N(t_i | y_hat_i, sigma^2) on every data set we tried.
+✓ Correct: your NLL matches -sum log N(t_i | y_hat_i, sigma^2) on every data set we tried.
 >>> bool(fb)
 True
 """
@@ -118,7 +118,28 @@ def _as_total(result, t, y_hat, sigma, where) -> float:
     return as_number(result, where)
 
 
-@check
+@check(
+    hints=(
+        r"""Start from one point: the density of $t_i$ under $\mathcal N(\hat y_i,
+        \sigma^2)$ is $\frac{1}{\sqrt{2\pi\sigma^2}}\exp\!\left(-\frac{(t_i-\hat
+        y_i)^2}{2\sigma^2}\right)$. Take $-\log$ of it: the log undoes the exponential and
+        leaves two terms.""",
+        r"""Summed over the $N$ points, one of the two terms collects the squared errors,
+        and the other is the same for every point, so it is multiplied by $N$ (`len(t)`).
+        Sanity check with a single point where $t = \hat y$: only the normalising term is
+        left.""",
+    ),
+    explanation=r"""
+        For one point, $-\log\mathcal N(t_i \mid \hat y_i, \sigma^2) = \frac{(t_i-\hat
+        y_i)^2}{2\sigma^2} + \frac12\log(2\pi\sigma^2)$. Summing over the $N$ points gives
+
+        $$\mathrm{NLL} = \frac{\mathrm{SSE}}{2\sigma^2} + \frac{N}{2}\log(2\pi\sigma^2), \qquad \mathrm{SSE} = \sum_i (t_i - \hat y_i)^2.$$
+
+        For a fixed $\sigma$ the second term is a constant, so minimising the NLL over the
+        predictions is minimising the sum of squared errors (오차제곱합), and so the mean squared
+        error (평균제곱오차).
+        """,
+)
 def check_gaussian_nll(gaussian_nll):
     """Check ``gaussian_nll(t, y_hat, sigma)``: the Gaussian NLL of targets t around predictions."""
     for label, t, y_hat, sigma in _nll_cases():
@@ -169,7 +190,22 @@ def _common_constant_slip(got, t, name, loss_name) -> str | None:
     return None
 
 
-@check
+@check(
+    hints=(
+        r"""Treat the loss as a function of one number, $c$: $J(c) = \frac{1}{N}\sum_i (t_i
+        - c)^2$ is a parabola in $c$, and its minimum is where its derivative is zero.""",
+        r"""Differentiate term by term: each $(t_i - c)^2$ gives $-2(t_i - c)$. Setting the
+        sum to zero, the $c$ terms collect on one side and the $t_i$ on the other. The
+        outliers in the check's data are there on purpose: squared errors let a far-away
+        value pull $c$ towards itself.""",
+    ),
+    explanation=r"""
+        $$\frac{d}{dc}\,\frac{1}{N}\sum_i (t_i - c)^2 = -\frac{2}{N}\sum_i (t_i - c) = 0 \quad\Longrightarrow\quad c = \frac{1}{N}\sum_i t_i,$$
+
+        the **mean** of the targets. Because the errors are squared, a single far-away value
+        moves the mean a lot: MSE is sensitive to outliers.
+        """,
+)
 def check_best_constant_mse(best_constant_mse):
     """Check ``best_constant_mse(t)``: the constant c that minimises mean((t - c)^2)."""
     for label, t in _constant_cases():
@@ -196,7 +232,26 @@ def check_best_constant_mse(best_constant_mse):
             "outliers included.")
 
 
-@check
+@check(
+    hints=(
+        r"""$|t_i - c|$ has no derivative at $t_i = c$, so think about the slope instead:
+        moving $c$ up a little makes every value below $c$ cost a bit more and every value
+        above $c$ cost a bit less. When is a move no longer worth it?""",
+        r"""The mean absolute error (평균절대오차) stops falling where as many values lie above
+        $c$ as below it, whatever their distances; an outlier counts only as one more value
+        above or below. Which value sits in the middle once the data are sorted? With an
+        even number of values, any $c$ between the two middle ones is a minimiser.""",
+    ),
+    explanation=r"""
+        The slope of $\frac{1}{N}\sum_i |t_i - c|$ in $c$ is
+
+        $$\frac{(\text{number of values below } c) - (\text{number of values above } c)}{N}.$$
+
+        It is negative while fewer than half of the values lie below $c$ and positive once
+        more than half do, so the minimum is at the **median**. Only the order of the values
+        matters, not their size, which makes MAE robust to outliers.
+        """,
+)
 def check_best_constant_mae(best_constant_mae):
     """Check ``best_constant_mae(t)``: a constant c that minimises mean(|t - c|).
 
@@ -233,7 +288,26 @@ def check_best_constant_mae(best_constant_mae):
 
 
 # ------------------------------------------------------------------ exercise 3
-@check
+@check(
+    hints=(
+        r"""Two steps. First the maximum likelihood line: for Gaussian noise it is the
+        least-squares line, whose slope and intercept `np.polyfit` returns. Then the spread
+        of the data around *that* line, measured by the residuals $t_i - (w x_i + b)$.""",
+        r"""Setting the derivative of the Gaussian NLL with respect to $\sigma$ to zero
+        shows that the MLE of $\sigma^2$ is an average of squared residuals, dividing by $N$
+        (not $N - 1$). The exercise asks for $\sigma$ itself, so finish with a square root.""",
+    ),
+    explanation=r"""
+        With the least-squares line $\hat w, \hat b$, the NLL as a function of $\sigma$ is
+        $\frac{\mathrm{SSE}}{2\sigma^2} + N\log\sigma + \text{const}$. Its derivative
+        $-\frac{\mathrm{SSE}}{\sigma^3} + \frac{N}{\sigma}$ is zero at
+
+        $$\hat\sigma^2 = \frac{\mathrm{SSE}}{N} = \mathrm{MSE}, \qquad \hat\sigma = \sqrt{\mathrm{MSE}}.$$
+
+        For these 30 points $\hat\sigma \approx 1.79$: near, but not equal to, the noise
+        level 2 used to make the data, as an estimate from a small sample should be.
+        """,
+)
 def check_sigma_hat(sigma_hat, *, noise=2.0, rng=1):
     """Check ``sigma_hat``: the MLE of sigma for ``toy_regression(noise=noise, rng=rng)``.
 

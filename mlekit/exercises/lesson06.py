@@ -9,7 +9,7 @@ Examples
 >>> import numpy as np
 >>> from mlekit.exercises import lesson06 as ex
 >>> fb = ex.check_bce(lambda p, t: -np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)))
-✅ Correct: your BCE matches the mean Bernoulli NLL on every data set we tried, from one sample to 200.
+✓ Correct: your BCE matches the mean Bernoulli NLL on every data set we tried, from one sample to 200.
 >>> bool(fb)
 True
 """
@@ -121,7 +121,28 @@ def _diagnose_bce(got: float, p, t, where: str) -> str | None:
     return None
 
 
-@check
+@check(
+    hints=(
+        r"""Each sample's loss is the negative log-likelihood of its label under a Bernoulli
+        model: $-\log \hat p_i$ if $t_i = 1$ and $-\log(1-\hat p_i)$ if $t_i = 0$. The
+        bracket in the formula picks the right one, because one of $t_i$ and $1 - t_i$ is
+        always 0.""",
+        r"""Let numpy compute the bracket for all samples at once (`t * np.log(p_hat)` is an
+        array), then average and flip the sign. Sanity checks: a prediction of 0.5 costs
+        $\log 2$ per sample whatever the label, and binary cross entropy (이진 크로스 엔트로피) is
+        never negative.""",
+    ),
+    explanation=r"""
+        For one sample the Bernoulli likelihood is $\hat p_i^{\,t_i}(1-\hat p_i)^{1-t_i}$,
+        and its negative log is $-\big[t_i\log\hat p_i + (1-t_i)\log(1-\hat p_i)\big]$.
+        Averaging over the $N$ samples gives the mean BCE:
+
+        $$\mathrm{BCE} = -\frac{1}{N}\sum_i\big[t_i\log\hat p_i + (1-t_i)\log(1-\hat p_i)\big].$$
+
+        It is the mean NLL of the labels, so minimising BCE is maximum likelihood for a
+        yes/no model.
+        """,
+)
 def check_bce(bce):
     """Check ``bce(p_hat, t)``, the mean binary cross entropy, for any arrays of probabilities."""
     for p, t, described in _bce_cases():
@@ -188,7 +209,26 @@ def _diagnose_grad(got, z, t, where: str) -> str | None:
     return None
 
 
-@check
+@check(
+    hints=(
+        r"""Go through $\hat p = \sigma(z)$ with the chain rule (연쇄 법칙):
+        $\frac{\partial\,\mathrm{BCE}_i}{\partial z_i} =
+        \frac{\partial\,\mathrm{BCE}_i}{\partial \hat p_i}\cdot\frac{d\hat p_i}{dz_i}$, and
+        the lesson gave the sigmoid's derivative in terms of its own output.""",
+        r"""Write $\frac{\partial\,\mathrm{BCE}_i}{\partial \hat p_i}$ as one fraction over
+        $\hat p_i(1-\hat p_i)$: that denominator cancels against the sigmoid's derivative,
+        and what is left is very simple. Compute it with `mk.nn.sigmoid`, which is stable; a
+        plain `np.exp` overflows at $z = \pm 1000$.""",
+    ),
+    explanation=r"""
+        $$\frac{\partial}{\partial \hat p}\Big(-\big[t\log\hat p + (1-t)\log(1-\hat p)\big]\Big) = -\frac{t}{\hat p} + \frac{1-t}{1-\hat p} = \frac{\hat p - t}{\hat p(1-\hat p)}, \qquad \frac{d\hat p}{dz} = \hat p(1-\hat p).$$
+
+        Their product is $\frac{\partial\,\mathrm{BCE}}{\partial z} = \sigma(z) - t$:
+        prediction minus label. No $\sigma'$ is left in it, so the gradient stays large when
+        a prediction is badly wrong; with MSE the factor $\sigma'$ stays and makes the
+        gradient vanish (기울기 소실).
+        """,
+)
 def check_bce_grad_logit(bce_grad_logit):
     """Check ``bce_grad_logit(z, t)``, the per-sample gradient of BCE with respect to the logits."""
     for z, t, described in _grad_cases():
@@ -210,7 +250,28 @@ def check_bce_grad_logit(bce_grad_logit):
 
 
 # ------------------------------------------------------------------ exercise 3
-@check
+@check(
+    hints=(
+        r"""Run the forward pass at the new start first: $z = wx + b$, then $y = \sigma(z)$.
+        The error signal (오차 신호) is the derivative of the loss with respect to $z$, which
+        takes two links of the chain.""",
+        r"""The two links are $\frac{dJ}{dy}$ for $J = (y - t)^2$ and $\frac{dy}{dz}$ for
+        the sigmoid. Here $z$ is large, so $y$ is very close to 1: expect the sigmoid's
+        slope, and with it your answer, to be tiny compared with $\delta_{\mathrm{BCE}} = y
+        - t$.""",
+    ),
+    explanation=r"""
+        At $w = b = 3$: $z = 3 \cdot 1 + 3 = 6$ and $y = \sigma(6) \approx 0.9975$. Then
+        $\frac{dJ}{dy} = 2(y - t) \approx 1.995$ and $\frac{dy}{dz} = y(1-y) \approx
+        0.00247$, so
+
+        $$\delta_{\mathrm{MSE}} = 2(y-t)\,y(1-y) \approx 0.00492,$$
+
+        about 200 times smaller than $\delta_{\mathrm{BCE}} = y - t \approx 0.9975$. That
+        factor $\sigma'(z)$ is the vanishing gradient (기울기 소실) that makes MSE learn so
+        slowly from a bad start.
+        """,
+)
 def check_mse_error_signal(delta_mse, *, w=3.0, b=3.0, x=1.0, t=0.0):
     """Check ``delta_mse``, dJ/dz of the squared error for the one neuron at (w, b)."""
     got = as_number(delta_mse, "delta_mse")

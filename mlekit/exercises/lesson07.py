@@ -15,7 +15,7 @@ Examples
 ...     e = np.exp(z - np.max(z, axis=-1, keepdims=True))
 ...     return e / np.sum(e, axis=-1, keepdims=True)
 >>> fb = ex.check_softmax(softmax)
-✅ Correct: each row sums to 1, the order of the logits is kept, and logits of ±10⁴ stay finite.
+✓ Correct: each row sums to 1, the order of the logits is kept, and logits of ±10⁴ stay finite.
 >>> bool(fb)
 True
 """
@@ -28,7 +28,7 @@ import numpy as np
 
 from ..losses import cross_entropy, cross_entropy_with_logits_grad, log_softmax, softmax
 from ._core import (StudentError, as_array_or_none, as_number, call_student, check, close,
-                    describe_answer)
+                    describe_answer, require_answer)
 
 __all__ = ["check_softmax", "check_cross_entropy", "check_logit_gradient"]
 
@@ -164,7 +164,28 @@ def _diagnose_softmax(got: np.ndarray, z: np.ndarray, where: str) -> str:
             "numerator: it is the exponential of the same class's logit.")
 
 
-@check
+@check(
+    hints=(
+        r"""Softmax (소프트맥스) exponentiates each logit and divides by the sum of the
+        exponentials of its row, so every entry is positive and every row adds up to 1. Get
+        it right for one vector first, then make it work on a batch by telling numpy which
+        axis to reduce over.""",
+        r"""Large logits overflow: `np.exp(1000)` is `inf`. Subtracting the same number from
+        every logit of a row does not change its softmax, so subtract the row's largest
+        logit first; then the largest exponential is exactly 1. Reductions with
+        `keepdims=True` keep a shape that lines up with `z`, for a vector and a batch alike.""",
+    ),
+    explanation=r"""
+        For any constant $m$,
+
+        $$\mathrm{softmax}(z)_k = \frac{e^{z_k}}{\sum_j e^{z_j}} = \frac{e^{z_k - m}}{\sum_j e^{z_j - m}},$$
+
+        because the factor $e^{-m}$ cancels. Choosing $m = \max_j z_j$ makes every exponent
+        $\le 0$, so nothing overflows, and the largest term is $e^0 = 1$, so the sum is at
+        least 1 and never 0. Taking the max and the sum along `axis=-1` with `keepdims=True`
+        serves one vector and a batch of rows with the same code.
+        """,
+)
 def check_softmax(softmax_fn):
     """Check ``softmax(z)`` on vectors, on batches (last axis) and on large and tiny logits."""
     for label, z in _softmax_cases():
@@ -235,7 +256,29 @@ def _slips(y, p):
         }
 
 
-@check
+@check(
+    hints=(
+        r"""With a one-hot target, $y_i^\top\log\hat y_i$ keeps a single term: the log of
+        the probability the model gave to the sample's true class. So the cross entropy (교차
+        엔트로피) is the average over the samples of $-\log(\text{probability of the true
+        class})$.""",
+        r"""Pick out each sample's true-class probability *before* you take a log:
+        multiplying by the one-hot targets and summing each row does it, and the zero
+        probabilities of the other classes never reach `np.log`. Taking the log of all of
+        `y_hat` first meets $\log 0 = -\infty$, and $0 \cdot (-\infty)$ is NaN in NumPy.""",
+    ),
+    explanation=r"""
+        For one sample, $y_i^\top\log\hat y_i = \sum_k y_{ik}\log\hat y_{ik} = \log\hat
+        y_{i,c_i}$, where $c_i$ is its true class. So
+
+        $$\mathrm{CE} = -\frac{1}{N}\sum_i \log\hat y_{i,c_i},$$
+
+        the mean negative log-likelihood of the labels under the categorical model. For the
+        worked example $\hat y = [.2, .1, .65, .05]$ with class 2 it is $-\log 0.65 \approx
+        0.431$. Selecting the true probability first means that the zeros of the other
+        classes never meet the log.
+        """,
+)
 def check_cross_entropy(cross_entropy_fn):
     """Check ``cross_entropy(y_onehot, y_hat)``: the mean over samples of -y_i^T log y_hat_i."""
     for label, y, p in _ce_cases():
@@ -311,14 +354,30 @@ def check_cross_entropy(cross_entropy_fn):
 
 
 # ------------------------------------------------------------------ exercise 3
-@check
+@check(
+    hints=(
+        r"""§6 derived the gradient of the cross entropy with respect to the logits for
+        softmax outputs: it has a strikingly simple form in terms of the predicted
+        probabilities and the one-hot target. Write down the one-hot target of class 2 first
+        (classes are counted from 0).""",
+        r"""Test your answer with two facts: the four entries must add up to 0 (adding one
+        constant to all logits changes nothing), and only the true class's entry is
+        negative, because raising its logit lowers the loss.""",
+    ),
+    explanation=r"""
+        Written with the logits, $\mathrm{CE} = -z_c + \log\sum_j e^{z_j}$ for the true
+        class $c$, so
+
+        $$\frac{\partial\,\mathrm{CE}}{\partial z_k} = \mathrm{softmax}(z)_k - [k = c] = \hat y_k - y_k.$$
+
+        For the worked example, $\hat y - y = [0.2,\ 0.1,\ 0.65 - 1,\ 0.05] = [0.2,\ 0.1,\
+        -0.35,\ 0.05]$: it adds up to 0, and only the true class has a negative entry, so a
+        gradient step raises its logit and lowers the others.
+        """,
+)
 def check_logit_gradient(grad_z):
     """Check ``grad_z``: dCE/dz for the worked example (y_hat = [.2, .1, .65, .05], class 2)."""
-    if grad_z is None:
-        raise StudentError("grad_z is still None: replace None with your answer and run the "
-                           "cell again.")
-    if grad_z is Ellipsis:
-        raise StudentError("grad_z is still `...`: replace it with your answer.")
+    require_answer(grad_z, "grad_z")
     if isinstance(grad_z, (bool, np.bool_)):
         raise StudentError(f"grad_z is {bool(grad_z)}, a True/False value; this exercise wants "
                            "four numbers, one per logit.")

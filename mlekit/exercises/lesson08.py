@@ -9,7 +9,7 @@ Examples
 >>> import numpy as np
 >>> from mlekit.exercises import lesson08 as ex
 >>> fb = ex.check_entropy_bits(lambda p: -np.sum(p[p > 0] * np.log2(p[p > 0])))
-✅ Correct: entropy_bits matches H(p) in bits on every distribution we tried, zeros and certain outcomes included.
+✓ Correct: entropy_bits matches H(p) in bits on every distribution we tried, zeros and certain outcomes included.
 >>> bool(fb)
 True
 """
@@ -72,7 +72,25 @@ def _entropy_terms_bits(p: np.ndarray) -> np.ndarray:
     return terms
 
 
-@check
+@check(
+    hints=(
+        r"""Entropy (엔트로피) is the average surprise: outcome $k$ has surprise $-\log_2 p_k$
+        bits and happens with probability $p_k$. Weight each surprise by its probability and
+        add; `np.log2` gives bits directly.""",
+        r"""The convention $0\log 0 = 0$ needs care in numpy, where `0 * np.log2(0)` is `0 *
+        -inf`, which is `nan`. Leave the outcomes with $p_k = 0$ out before you take any log
+        (a boolean mask selects the others); outcomes that never happen add nothing to the
+        average anyway.""",
+    ),
+    explanation=r"""
+        $$H(p) = -\sum_k p_k\log_2 p_k$$
+
+        is the expected value of the surprise $-\log_2 p_k$. Outcomes with $p_k = 0$ never
+        happen and contribute $\lim_{p\to 0} p\log p = 0$, so dropping them before the log
+        gives exactly the convention. Examples: a fair coin has 1 bit, $[0.5, 0.25, 0.25]$
+        has 1.5 bits, and a certain outcome has 0 bits.
+        """,
+)
 def check_entropy_bits(entropy_bits):
     """Check ``entropy_bits(p)``, the entropy of a probability vector in bits."""
     for values in _ENTROPY_PROBES:
@@ -117,7 +135,24 @@ def check_entropy_bits(entropy_bits):
 
 
 # ------------------------------------------------------------------ exercise 2
-@check
+@check(
+    hints=(
+        r"""The KL divergence (쿨백-라이블러 발산) is the extra surprise you suffer, on average,
+        when the data come from $p$ but you expect $q$: for each outcome the log ratio
+        $\ln(p_k/q_k)$, weighted by how often that outcome really happens, $p_k$.""",
+        r"""The order matters: the weights are $p$, and $p$ is on top of the ratio. Leave
+        out the outcomes with $p_k = 0$ before the log, as in exercise 1; where $q_k = 0$
+        but $p_k > 0$, numpy's division already gives `inf`, which is the right answer.
+        Sanity checks: $\mathrm{KL}(p \Vert p) = 0$, and KL is never negative.""",
+    ),
+    explanation=r"""
+        $$\mathrm{KL}(p \,\Vert\, q) = \sum_k p_k\ln\frac{p_k}{q_k} = H(p, q) - H(p):$$
+
+        cross entropy minus entropy. Terms with $p_k = 0$ are 0 by the convention, so the
+        sum runs over the outcomes with $p_k > 0$. For $p = [0.5, 0.5]$ and $q = [0.25,
+        0.75]$ it is $0.5\ln 2 + 0.5\ln\frac{2}{3} \approx 0.144$ nats.
+        """,
+)
 def check_kl(kl):
     """Check ``kl(p, q)``, the Kullback–Leibler divergence KL(p || q) in nats."""
     for p_values, q_values in _KL_PROBES:
@@ -167,7 +202,25 @@ def check_kl(kl):
 
 
 # ------------------------------------------------------------------ exercise 3
-@check
+@check(
+    hints=(
+        r"""A fair die gives each of its 6 faces the same probability. The entropy is the
+        average surprise of a roll, and when every face is equally likely, every roll is
+        equally surprising.""",
+        r"""So the average equals the surprise of any one face, in bits (`np.log2`). Compare
+        with the dice of the exercise: 4 equally likely faces carry 2 bits and 8 carry 3
+        bits, so a six-sided die must lie in between.""",
+    ),
+    explanation=r"""
+        Each face has $p_k = 1/6$, so
+
+        $$H = -\sum_{k=1}^{6}\frac{1}{6}\log_2\frac{1}{6} = \log_2 6 \approx 2.585 \text{ bits}.$$
+
+        That lies between the 2 bits of a four-sided and the 3 bits of an eight-sided die: a
+        uniform choice among $n$ outcomes carries $\log_2 n$ bits, the largest entropy any
+        distribution over $n$ outcomes can have.
+        """,
+)
 def check_h_die(h_die, *, sides=6):
     """Check ``h_die``: the entropy of one roll of a fair die with *sides* faces, in bits."""
     got = as_number(h_die, "h_die")

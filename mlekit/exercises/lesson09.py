@@ -12,7 +12,7 @@ Examples
 >>> import math
 >>> from mlekit.exercises import lesson09 as ex
 >>> fb = ex.check_steps_per_epoch(lambda n, batch_size: math.ceil(n / batch_size))
-✅ Correct: one step per minibatch, and the last, smaller batch counts too.
+✓ Correct: one step per minibatch, and the last, smaller batch counts too.
 >>> bool(fb)
 True
 """
@@ -132,7 +132,25 @@ def _diagnose_gd(got, grad, theta0, lr, steps, where) -> str | None:
     return None
 
 
-@check
+@check(
+    hints=(
+        r"""Gradient descent (경사 하강법) is a loop: keep the current $\theta$ in a variable,
+        and in every pass replace it by a step against the gradient evaluated at the
+        *current* $\theta$. After the last pass, return it.""",
+        r"""Build a new $\theta$ from the old one in each step rather than changing `theta0`
+        in place; that works for numbers and arrays alike and leaves the caller's array
+        untouched. With `steps = 0` the loop body never runs, and `theta0` comes back
+        unchanged.""",
+    ),
+    explanation=r"""
+        Start at $\theta_0$ and apply $\theta \leftarrow \theta - \alpha\nabla J(\theta)$
+        exactly `steps` times, each time with the gradient at the newest $\theta$.
+
+        For example, for $J(\theta) = (\theta - 3)^2$ with $\alpha = 0.25$ from $\theta_0 =
+        0$, the first step goes to $0 - 0.25 \cdot (-6) = 1.5$ and the second to $1.5 - 0.25
+        \cdot (-3) = 2.25$: each step halves the distance to the minimum at 3.
+        """,
+)
 def check_run_gd(run_gd):
     """Check ``run_gd(grad, theta0, lr, steps)``: the final theta after ``steps`` updates."""
     for grad, theta0, lr, steps, described in _gd_cases():
@@ -158,7 +176,27 @@ def check_run_gd(run_gd):
 _CURVATURES = (8.0, 20.0, 0.5, 3.7, 0.04, 2.0, 1.0)
 
 
-@check
+@check(
+    hints=(
+        r"""On a quadratic $J(\theta) = \frac{c}{2}(\theta - \theta^*)^2$ the gradient is
+        $c\,(\theta - \theta^*)$. Write one gradient-descent step in terms of the distance
+        to the minimum, $d = \theta - \theta^*$: which number multiplies $d$ in every step?""",
+        r"""Gradient descent converges when that number has size below 1: the distance
+        shrinks in every step, even if it flips sign (the zig-zag). Find the learning rate
+        (학습률) at the edge where the number is exactly $-1$: there the iterate bounces
+        between two points forever.""",
+    ),
+    explanation=r"""
+        With $J'' = c$, one step gives $d^{+} = d - \alpha c\,d = (1 - \alpha c)\,d$. The
+        iterates converge exactly when $|1 - \alpha c| < 1$, that is $0 < \alpha < 2/c$.
+
+        - At $\alpha = 1/c$ one step lands on the minimum.
+        - Between $1/c$ and $2/c$ the steps overshoot and zig-zag, but shrink.
+        - At $\alpha = 2/c$ they bounce forever; above it they grow.
+
+        So the boundary is $\alpha_{\max} = 2/c$.
+        """,
+)
 def check_max_stable_lr(max_stable_lr):
     """Check ``max_stable_lr(curvature)``: the lr above which GD diverges on a quadratic."""
     for curv in _CURVATURES:
@@ -195,7 +233,25 @@ def _count_batches(n, batch_size) -> int:
     return sum(1 for _ in minibatches(np.arange(n), batch_size=batch_size, shuffle=False))
 
 
-@check
+@check(
+    hints=(
+        r"""An epoch uses every sample once, and each minibatch of `batch_size` samples
+        gives one update (미니배치 경사 하강법). Count how many batches it takes to use up all `n`
+        samples, a last, smaller batch included.""",
+        r"""Integer division `//` rounds down, which loses the last, partial batch whenever
+        `batch_size` does not divide `n`. You need the count rounded *up*, as a whole `int`
+        (the `math` module can do it, and so can a small trick with `//`).""",
+    ),
+    explanation=r"""
+        With $n = 10$ and batches of 3, the batches hold 3, 3, 3 and 1 samples: 4 updates.
+        In general the count is
+
+        $$\Big\lceil \frac{n}{b} \Big\rceil.$$
+
+        In integer arithmetic $\lceil n/b \rceil = -\lfloor -n/b \rfloor$, which is `-(-n //
+        b)` in Python; `math.ceil(n / b)` gives the same.
+        """,
+)
 def check_steps_per_epoch(steps_per_epoch):
     """Check ``steps_per_epoch(n, batch_size)``: updates in one pass over n samples."""
     for n, b in _EPOCH_CASES:

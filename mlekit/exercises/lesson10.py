@@ -11,7 +11,7 @@ Examples
 >>> from mlekit.exercises import lesson10 as ex
 >>> sigma = lambda z: 1 / (1 + math.exp(-z))
 >>> fb = ex.check_sigmoid_grad(lambda z: sigma(z) * (1 - sigma(z)))
-✅ Correct: your sigmoid derivative matches f(1 - f) at every z we tried (peak 0.25 at z = 0).
+✓ Correct: your sigmoid derivative matches f(1 - f) at every z we tried (peak 0.25 at z = 0).
 >>> bool(fb)
 True
 """
@@ -67,7 +67,24 @@ def _diagnose_sigmoid_grad(got: float, z: float) -> str | None:
     return None
 
 
-@check
+@check(
+    hints=(
+        r"""Compute the sigmoid's value $f = \sigma(z)$ at the given $z$ first; the
+        derivative can then be written with $f$ alone, without differentiating an
+        exponential again.""",
+        r"""Test your function on values you know: the slope is largest at $z = 0$, where $f
+        = 0.5$; it is symmetric, $\sigma'(-z) = \sigma'(z)$; and far out, at $z = \pm 30$
+        say, it is tiny but never negative.""",
+    ),
+    explanation=r"""
+        $\sigma(z) = (1 + e^{-z})^{-1}$, so
+
+        $$\sigma'(z) = \frac{e^{-z}}{(1 + e^{-z})^2} = \frac{1}{1 + e^{-z}} \cdot \frac{e^{-z}}{1 + e^{-z}} = f\,(1 - f).$$
+
+        It peaks at $z = 0$ with $0.5 \times 0.5 = 0.25$ and falls towards 0 on both sides:
+        the reason a saturated sigmoid passes back almost no gradient.
+        """,
+)
 def check_sigmoid_grad(sigmoid_grad_student):
     """Check ``sigmoid_grad(z)``, the derivative of the logistic sigmoid."""
     for z in _Z_PROBES:
@@ -166,7 +183,26 @@ def _diagnose_neuron(gw, gb, w, b, x, t) -> str | None:
     return None
 
 
-@check
+@check(
+    hints=(
+        r"""Do the forward pass first and keep its intermediate values: $z = wx + b$, then
+        $y = \sigma(z)$, then $L = (y - t)^2$. Backpropagation (역전파) reuses exactly these
+        values on the way back.""",
+        r"""Multiply the local derivatives (지역 미분) from the loss back to each parameter. The
+        two gradients share every factor but the last, so compute the shared part, the error
+        signal $\partial L/\partial z$, once. What are $\partial z/\partial w$ and $\partial
+        z/\partial b$ for $z = wx + b$?""",
+    ),
+    explanation=r"""
+        By the chain rule,
+
+        $$\frac{\partial L}{\partial w} = \frac{\partial L}{\partial y}\cdot\frac{\partial y}{\partial z}\cdot\frac{\partial z}{\partial w} = 2(y - t)\cdot y(1-y)\cdot x, \qquad \frac{\partial L}{\partial b} = 2(y - t)\cdot y(1-y)\cdot 1.$$
+
+        The common factor $\delta = 2(y - t)\,y(1 - y)$ is the error signal (오차 신호) at $z$:
+        compute it once, then $\partial L/\partial w = \delta x$ and $\partial L/\partial b
+        = \delta$.
+        """,
+)
 def check_neuron_grads(neuron_grads):
     """Check ``neuron_grads(w, b, x, t)`` -> (dL/dw, dL/db) for L = (sigma(wx + b) - t)^2."""
     for w, b, x, t in _NEURON_PROBES:
@@ -186,7 +222,23 @@ def check_neuron_grads(neuron_grads):
 
 
 # ------------------------------------------------------------------ exercise 3
-@check
+@check(
+    hints=(
+        r"""Every node of a backward pass does the same thing: it multiplies the gradient
+        arriving from above by its own local derivative (지역 미분). So what you need is the
+        sigmoid's local derivative $dy/dz$ at this node.""",
+        r"""The sigmoid's derivative can be written with its output alone, so the $y$ from
+        the forward pass is all you need; you never need $z$. Keep the sign of the incoming
+        gradient.""",
+    ),
+    explanation=r"""
+        The local derivative is $\frac{dy}{dz} = y(1 - y) = 0.8 \times 0.2 = 0.16$, and the
+        incoming gradient is $\frac{\partial L}{\partial y} = -0.4$. The node passes their
+        product down:
+
+        $$\frac{\partial L}{\partial z} = \frac{dy}{dz}\cdot\frac{\partial L}{\partial y} = 0.16 \times (-0.4) = -0.064.$$
+        """,
+)
 def check_backward_step(dL_dz, *, y=0.8, upstream=-0.4):
     """Check one backward step through a sigmoid node with output ``y``, incoming ``upstream``."""
     got = as_number(dL_dz, "dL_dz")
