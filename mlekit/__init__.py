@@ -26,7 +26,7 @@ __all__ = [
     "__version__",
 ]
 
-_LAZY = {"plotting", "widgets", "exercises"}
+_LAZY = {"plotting", "widgets", "exercises", "teaching"}
 
 
 def __getattr__(name):

@@ -1,13 +1,25 @@
 """The ``mlekit`` command line.
 
+``mlekit start [DIR] [--no-lab] [-- JUPYTERLAB_ARGS ...]``
+    Prepare the self-study edition of the course in DIR (default
+    ``./mlekit-course``) and open JupyterLab at lesson 00 there. Run it again
+    at any time, also after upgrading mlekit: new lessons are added, lessons
+    you have not touched are updated, and a lesson you changed is never
+    overwritten (the new version is written beside it).
+
+``mlekit progress [DIR]``
+    Print which exercises you have passed, per lesson, with points.
+
 ``mlekit execute PATH ...``
     Re-execute notebooks top to bottom in a fresh kernel of this Python and
     save them with their new outputs (what nbval then compares). Prints the
     time each notebook took.
 
-``mlekit student SRC_DIR OUT_DIR``
-    Write student copies of the notebooks in SRC_DIR (solutions replaced by
-    stubs, hidden tests removed, outputs cleared). No nbgrader needed.
+``mlekit student SRC_DIR OUT_DIR [--edition handout|self-study]``
+    Write student copies of the notebooks in SRC_DIR: the handout (solutions
+    replaced by stubs, hidden tests removed, outputs cleared) or the
+    self-study edition (the handout plus hints and worked solutions opened
+    on request). No nbgrader needed.
 
 ``mlekit grade INSTRUCTOR_DIR SUBMISSION_DIR ... [--csv FILE]``
     Run each submitted notebook with the instructor's test cells (hidden
@@ -67,31 +79,76 @@ def execute(paths, timeout=600) -> int:
     return failed
 
 
+def _default_course_folder() -> Path:
+    """For ``mlekit progress`` without DIR: this folder if it is a course, else ./mlekit-course."""
+    from .exercises._progress import is_student_edition
+    from .teaching.workspace import DEFAULT_FOLDER
+
+    here = Path.cwd()
+    if is_student_edition(here) or not (here / DEFAULT_FOLDER).is_dir():
+        return here
+    return here / DEFAULT_FOLDER
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="mlekit", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
+    p_start = sub.add_parser("start", help="prepare your copy of the course and open JupyterLab",
+                             description="Prepare the self-study edition of the course in DIR "
+                             "and open JupyterLab at lesson 00. Never overwrites a lesson you "
+                             "changed. Arguments after -- go to JupyterLab.")
+    p_start.add_argument("folder", nargs="?", default=None, metavar="DIR",
+                         help="where to put the course (default: ./mlekit-course)")
+    p_start.add_argument("--no-lab", action="store_true",
+                         help="only prepare the folder and print its path")
+    p_start.add_argument("lab_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    p_progress = sub.add_parser("progress", help="show the exercises you have passed",
+                                description="Print the exercises passed and points per lesson.")
+    p_progress.add_argument("folder", nargs="?", default=None, metavar="DIR",
+                            help="your course folder (default: this folder if it is one, "
+                            "else ./mlekit-course)")
     p_exec = sub.add_parser("execute", help="re-execute notebooks in place, saving fresh outputs")
     p_exec.add_argument("paths", nargs="+", help="notebooks or folders of notebooks")
     p_exec.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
     p_student = sub.add_parser("student", help="write student copies without solutions")
     p_student.add_argument("src_dir", help="folder of instructor notebooks (e.g. course)")
     p_student.add_argument("out_dir", help="folder to write the student copies to")
+    p_student.add_argument("--edition", choices=("handout", "self-study"), default="handout",
+                           help="handout (default): blanks only; self-study: blanks plus "
+                           "hints and solutions opened on request")
     p_grade = sub.add_parser("grade", help="autograde submitted notebooks without nbgrader")
     p_grade.add_argument("instructor_dir", help="folder of instructor notebooks (e.g. course)")
     p_grade.add_argument("submissions", nargs="+", help="one folder of notebooks per student")
     p_grade.add_argument("--csv", dest="csv_path", help="also write the scores to this CSV file")
     args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except (ValueError, FileNotFoundError, NotADirectoryError) as exc:
+        print(f"mlekit {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args) -> int:
+    if args.command == "start":
+        from .teaching.workspace import start
+
+        lab_args = args.lab_args[1:] if args.lab_args[:1] == ["--"] else args.lab_args
+        return start(args.folder, lab=not args.no_lab, lab_args=lab_args)
+    if args.command == "progress":
+        from .teaching.progress import progress
+
+        print(progress(args.folder if args.folder is not None else _default_course_folder()))
+        return 0
     if args.command == "grade":
-        from .grading import main as grade_main
+        from .teaching.grading import main as grade_main
 
         return grade_main(args.instructor_dir, args.submissions, args.csv_path)
     if args.command == "execute":
         return 1 if execute(args.paths, args.timeout) else 0
     if args.command == "student":
-        from .student import make_student_copies
+        from .teaching.editions import write_edition
 
-        written = make_student_copies(args.src_dir, args.out_dir)
-        print(f"wrote {len(written)} student notebooks to {args.out_dir}")
+        write_edition(args.src_dir, args.out_dir, args.edition)
         return 0
     return 2  # pragma: no cover - argparse rejects unknown commands
 

@@ -3,9 +3,11 @@
 - every lesson has at least two exercises, each a solution cell and an
   autograded test cell in nbgrader's format (schema 3, unique grade ids);
 - ``mlekit student`` never lets a solution or a hidden test through (a unique
-  marker is planted in every such region and searched for in the output);
-- executed top to bottom, a student copy fails only in exercise cells, and
-  only with NotImplementedError or a check's message; every lesson cell runs;
+  marker is planted in every such region and searched for in the output;
+  the self-study edition's own leak test is in ``tests/test_editions.py``);
+- executed top to bottom, both student editions (handout and self-study) fail
+  only in exercise cells, and only with NotImplementedError or a check's
+  message; every lesson cell runs;
 - the real ``nbgrader generate_assignment`` + ``nbgrader autograde`` give the
   instructor version full marks and an unmodified student copy zero.
 """
@@ -23,11 +25,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mlekit.student import BEGIN_HIDDEN, BEGIN_SOLUTION, make_student_copies, scrub_source
+from mlekit.exercises._core import FAIL_MARK, PASS_MARK
+from mlekit.teaching.editions import edition_notebook, write_edition
+from mlekit.teaching.handout import BEGIN_HIDDEN, BEGIN_SOLUTION, handout_notebook, scrub_source
 
 COURSE = Path(__file__).resolve().parent.parent / "course"
 NOTEBOOKS = sorted(COURSE.glob("[0-9][0-9]_*.ipynb"))
-CHECK_MARK, CROSS_MARK = "\u2705", "\u274c"
+CHECK_MARK, CROSS_MARK = PASS_MARK, FAIL_MARK
 
 
 def nbgrader_meta(cell):
@@ -77,8 +81,8 @@ def test_no_solution_or_hidden_test_reaches_the_student_copy(tmp_path):
         nbformat.write(nb, path)
     assert len(planted) >= 2 * len(NOTEBOOKS)
     out_dir = tmp_path / "student"
-    written = make_student_copies(src, out_dir, log=lambda *a: None)
-    assert len(written) == len(list(src.glob("*.ipynb")))
+    report = write_edition(src, out_dir, "handout", log=lambda *a: None)
+    assert sorted(report.added) == sorted(p.name for p in src.glob("*.ipynb"))
     text = "\n".join(p.read_text(encoding="utf-8") for p in out_dir.rglob("*") if p.is_file())
     leaked = [m for m in planted if m in text]
     assert not leaked, f"{len(leaked)} planted solution/hidden-test markers leaked"
@@ -87,13 +91,15 @@ def test_no_solution_or_hidden_test_reaches_the_student_copy(tmp_path):
 
 def test_student_copy_keeps_everything_else(tmp_path):
     out_dir = tmp_path / "student"
-    make_student_copies(COURSE, out_dir, log=lambda *a: None)
+    write_edition(COURSE, out_dir, "handout", log=lambda *a: None)
     for path in NOTEBOOKS:
         original = nbformat.read(path, as_version=4)
         copy = nbformat.read(out_dir / path.name, as_version=4)
         assert len(copy.cells) == len(original.cells)
         for a, b in zip(original.cells, copy.cells):
-            assert a.cell_type == b.cell_type and a.metadata == b.metadata
+            # the instructor run's timings are dropped with the outputs; all else is kept
+            kept = {k: v for k, v in a.metadata.items() if k != "execution"}
+            assert a.cell_type == b.cell_type and kept == b.metadata
             if BEGIN_SOLUTION not in a.source and BEGIN_HIDDEN not in a.source:
                 assert a.source == b.source
             if b.cell_type == "code":
@@ -101,7 +107,7 @@ def test_student_copy_keeps_everything_else(tmp_path):
 
 
 def test_unbalanced_markers_refuse_to_produce_a_copy():
-    from mlekit.student import MarkerError
+    from mlekit.teaching.handout import MarkerError
 
     with pytest.raises(MarkerError, match="never closed"):
         scrub_source("x = 1\n### BEGIN SOLUTION\nx = 2")
@@ -111,43 +117,17 @@ def test_unbalanced_markers_refuse_to_produce_a_copy():
         scrub_source("## BEGIN SOLUTION\nsecret = 1")
 
 
-def _run_student_copy(path, tmp_path):
+@pytest.mark.parametrize("edition", ["handout", "self-study"])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_student_copy_fails_only_in_exercise_cells(path, edition, tmp_path):
     from nbclient import NotebookClient
 
-    nb = nbformat.read(path, as_version=4)
-    from mlekit.student import student_notebook
+    from edition_helpers import exercise_failures
 
-    student = student_notebook(nb, path.name)
+    student = edition_notebook(nbformat.read(path, as_version=4), edition, path.name)
     NotebookClient(student, timeout=120, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
-    return student
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_student_copy_fails_only_in_exercise_cells(path, tmp_path):
-    student = _run_student_copy(path, tmp_path)
-    failures = {"solution": 0, "check": 0}
-    for index, cell in enumerate(student.cells):
-        if cell.cell_type != "code":
-            continue
-        meta = nbgrader_meta(cell)
-        errors = [o for o in cell.outputs if o.output_type == "error"]
-        stderr = "".join(o.text for o in cell.outputs
-                         if o.output_type == "stream" and o.name == "stderr")
-        where = f"{path.name} cell {index}:\n{cell.source[:200]}"
-        if meta.get("solution"):
-            # a value answer raises NotImplementedError here; a function answer raises
-            # only when the check calls it
-            assert [e.ename for e in errors] in ([], ["NotImplementedError"]), where
-            assert not stderr.strip(), where
-            failures["solution"] += 1
-        elif meta.get("grade"):
-            assert not errors, f"{where}\nraised {[e.ename for e in errors]} instead of a message"
-            assert stderr.startswith(CROSS_MARK), f"{where}\nno check message on stderr"
-            failures["check"] += 1
-        else:
-            assert not errors, f"{where}\nlesson cell raised {[e.ename for e in errors]}"
-            assert not stderr.strip(), f"{where}\nlesson cell wrote to stderr: {stderr[:300]}"
+    failures = exercise_failures(student, path.name)
     assert failures["solution"] >= 2 and failures["check"] >= 2
 
 
@@ -157,7 +137,9 @@ def test_instructor_version_passes_every_check(path):
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if nbgrader_meta(cell).get("grade"):
-            out = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+            from edition_helpers import check_output_text
+
+            out = check_output_text(cell)
             assert out.startswith(CHECK_MARK) and CROSS_MARK not in out, cell.source[:120]
 
 
@@ -216,7 +198,6 @@ def test_real_nbgrader_gives_full_marks_to_solutions_and_zero_to_blank_copies(tm
 def test_mlekit_grade_scores_without_nbgrader(tmp_path, capsys):
     """``mlekit grade``: full marks for solutions, zero for a blank copy, partial in between."""
     from mlekit import cli
-    from mlekit.student import student_notebook
 
     path = COURSE / "04_phone_survey.ipynb"
     nb = nbformat.read(path, as_version=4)
@@ -224,7 +205,7 @@ def test_mlekit_grade_scores_without_nbgrader(tmp_path, capsys):
     for folder in (full, blank, partial):
         folder.mkdir()
     nbformat.write(nb, full / path.name)
-    student = student_notebook(nb, path.name)
+    student = handout_notebook(nb, path.name)
     nbformat.write(student, blank / path.name)
     # the partial student answers exercise 2 only (p_hat), correctly
     for cell in student.cells:
@@ -243,4 +224,4 @@ def test_mlekit_grade_scores_without_nbgrader(tmp_path, capsys):
     assert by_student["partial"]["ex04-2-p-hat-check"] == (2.0, 2.0)
     assert by_student["partial"]["ex04-1-gradient-check"][0] == 0
     log = capsys.readouterr().out
-    assert "NotImplementedError" in log or "\u274c" in log      # reasons are reported
+    assert "NotImplementedError" in log or FAIL_MARK in log      # reasons are reported

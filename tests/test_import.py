@@ -71,7 +71,7 @@ def test_import_mlekit_does_not_load_heavy_gui_packages(fresh_import, heavy):
 
 
 def test_import_mlekit_does_not_load_plotting_or_widgets(fresh_import):
-    lazy = {"mlekit.plotting", "mlekit.widgets", "mlekit.exercises"}
+    lazy = {"mlekit.plotting", "mlekit.widgets", "mlekit.exercises", "mlekit.teaching"}
     assert not lazy & set(fresh_import["new"])
 
 
@@ -126,6 +126,17 @@ def test_import_checker_flags_what_it_should():
 def test_math_module_imports_only_numpy_and_stdlib(module):
     source = (PACKAGE_DIR / f"{module}.py").read_text(encoding="utf-8")
     assert forbidden_imports(source) == []
+
+
+def test_exercises_never_import_teaching_or_drawing():
+    """teaching -> exercises -> math, one way: a check must work without the edition tools."""
+    for path in sorted((PACKAGE_DIR / "exercises").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level >= 2:
+                assert (node.module or "").split(".")[0] not in (
+                    "teaching", "plotting", "widgets", "cli"), f"{path.name}: from ..{node.module}"
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                assert not node.module.startswith(("mlekit.teaching", "mlekit.widgets")), path.name
 
 
 # ------------------------------------------------------------------- docstrings

@@ -1,8 +1,8 @@
-"""Make student copies of the course notebooks, without nbgrader.
+"""The handout edition of one notebook: nbgrader's scrubbing, without nbgrader.
 
 The notebooks in ``course/`` are the instructor versions: exercise cells hold
 their solutions between nbgrader's markers, and autograded test cells may
-hold hidden tests. A student copy
+hold hidden tests. A handout copy
 
 - replaces each ``### BEGIN SOLUTION`` … ``### END SOLUTION`` region with
   ``# YOUR CODE HERE`` and ``raise NotImplementedError()`` (``YOUR ANSWER
@@ -13,16 +13,17 @@ hold hidden tests. A student copy
 
 Unbalanced markers are an error, so a typo can never leak a solution.
 
-Command line: ``mlekit student SRC_DIR OUT_DIR``.
+:mod:`mlekit.teaching.editions` applies this to a whole folder
+(``mlekit student SRC_DIR OUT_DIR``); the self-study edition starts from it.
 """
 
 from __future__ import annotations
 
+import copy
 import re
-import shutil
-from pathlib import Path
 
-__all__ = ["scrub_source", "student_notebook", "make_student_copies", "MarkerError"]
+__all__ = ["scrub_source", "handout_notebook", "solution_text", "MarkerError",
+           "BEGIN_SOLUTION", "END_SOLUTION", "BEGIN_HIDDEN", "END_HIDDEN"]
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"
@@ -84,10 +85,8 @@ def scrub_source(source: str, cell_type: str = "code", *, solution_cell: bool = 
     return "\n".join(lines)
 
 
-def student_notebook(nb, name: str = "notebook"):
-    """Return a student copy of an nbformat notebook (the input is not changed)."""
-    import copy
-
+def handout_notebook(nb, name: str = "notebook"):
+    """Return the handout copy of an nbformat notebook (the input is not changed)."""
     nb = copy.deepcopy(nb)
     for index, cell in enumerate(nb.cells):
         meta = cell.get("metadata", {}).get("nbgrader", {})
@@ -97,42 +96,36 @@ def student_notebook(nb, name: str = "notebook"):
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
+        cell.get("metadata", {}).pop("execution", None)      # run timings of the instructor's run
     return nb
 
 
-def make_student_copies(src_dir, out_dir, *, log=print) -> list[Path]:
-    """Write a student copy of every notebook in *src_dir* to *out_dir*; copy other files.
+_PLACEHOLDER = re.compile(r"^\s*(\w+)\s*=\s*None\b.*#\s*your answer", re.I)
 
-    Returns the notebooks written.
+
+def solution_text(source: str, where: str = "cell") -> str:
+    """The instructor's cell as the student would complete it: markers dropped, solution kept.
+
+    Hidden tests are removed; the lines around the solution region (a
+    function's ``def`` line, say) stay as they are, except a
+    ``name = None   # your answer`` placeholder that the solution assigns.
+
+    Examples
+    --------
+    >>> print(solution_text("def f(p):\\n    ### BEGIN SOLUTION\\n    return 2 * p\\n"
+    ...                     "    ### END SOLUTION"))
+    def f(p):
+        return 2 * p
     """
-    try:
-        import nbformat
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise SystemExit('mlekit student needs nbformat: pip install -e ".[lab]"') from None
-    src, out = Path(src_dir), Path(out_dir)
-    if not src.is_dir():
-        raise SystemExit(f"mlekit student: {src} is not a folder")
-    if out.resolve() == src.resolve() or src.resolve() in out.resolve().parents:
-        raise SystemExit("mlekit student: OUT_DIR must not be SRC_DIR or inside it "
-                         "(that would overwrite the solutions)")
-    notebooks = sorted(p for p in src.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-    if not notebooks:
-        raise SystemExit(f"mlekit student: no notebooks in {src}")
-    written = []
-    for path in sorted(src.rglob("*")):
-        rel = path.relative_to(src)
-        if any(part in (".ipynb_checkpoints", "__pycache__") for part in rel.parts):
-            continue
-        target = out / rel
-        if path.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-        elif path.suffix == ".ipynb":
-            target.parent.mkdir(parents=True, exist_ok=True)
-            nb = nbformat.read(path, as_version=4)
-            nbformat.write(student_notebook(nb, str(rel)), target)
-            written.append(target)
-            log(f"[{len(written)}/{len(notebooks)}] {rel} -> {target}")
-        elif path.name != "conftest.py":
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
-    return written
+    lines = _replace_regions(source.split("\n"), BEGIN_HIDDEN, END_HIDDEN, (), where)
+    scrub_source("\n".join(lines), where=where)          # the same marker checks as the handout
+    kept = [line for line in lines if BEGIN_SOLUTION not in line and END_SOLUTION not in line]
+    inside, assigned = False, set()
+    for line in lines:
+        if BEGIN_SOLUTION in line or END_SOLUTION in line:
+            inside = BEGIN_SOLUTION in line
+        elif inside:
+            assigned.update(re.findall(r"^\s*(\w+)\s*=", line))
+    kept = [line for line in kept
+            if not ((m := _PLACEHOLDER.match(line)) and m.group(1) in assigned)]
+    return "\n".join(kept).strip("\n")

@@ -15,7 +15,9 @@ Command line::
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -60,6 +62,20 @@ def _tests_by_id(instructor_nb):
             if _meta(c).get("grade") and c.cell_type == "code"}
 
 
+@contextlib.contextmanager
+def _progress_off():
+    """Kernels started inside inherit MLEKIT_PROGRESS=off (see mlekit.exercises._progress)."""
+    old = os.environ.get("MLEKIT_PROGRESS")
+    os.environ["MLEKIT_PROGRESS"] = "off"
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("MLEKIT_PROGRESS", None)
+        else:
+            os.environ["MLEKIT_PROGRESS"] = old
+
+
 def grade_notebook(instructor_path, submission_path, *, student="", timeout=120):
     """Run *submission_path* with the instructor's test cells and score each one."""
     import nbformat
@@ -79,8 +95,10 @@ def grade_notebook(instructor_path, submission_path, *, student="", timeout=120)
     for gid in tests.keys() - seen:                  # a deleted test cell earns nothing
         result.items.append(ItemScore(gid, 0.0, float(_meta(tests[gid])["points"]),
                                       "test cell missing from the submission"))
-    NotebookClient(sub, timeout=timeout, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(Path(submission_path).parent)}}).execute()
+    with _progress_off():      # grading a copy must not write to the student's progress file
+        NotebookClient(sub, timeout=timeout, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(Path(submission_path).parent)}}
+                       ).execute()
     for cell in sub.cells:
         meta = _meta(cell)
         if not (meta.get("grade") and meta.get("grade_id") in seen):
