@@ -2,10 +2,13 @@
 
 What mybinder.org does with ``binder/`` is: install ``requirements.txt``
 into the image's Python, run ``postBuild`` from the repository root, and open
-JupyterLab. This test does the same in a brand-new virtual environment (with
-a throw-away HOME so postBuild's settings land there), then executes every
-course notebook with that environment's own kernel. A pin that breaks any
-lesson fails here.
+JupyterLab at the badge's URL. This test does the same in a brand-new virtual
+environment (with a throw-away HOME so postBuild's settings land there), then
+executes every lesson of the self-study edition that postBuild prepared
+(``mlekit-course/``, what the badge opens) with that environment's own
+kernel: every lesson cell must run, and only exercise cells may stop (with
+NotImplementedError or the check's message). A pin that breaks any lesson
+fails here.
 """
 
 from __future__ import annotations
@@ -18,6 +21,10 @@ import sys
 import textwrap
 from pathlib import Path
 
+import nbformat
+
+from edition_helpers import exercise_failures
+
 
 ROOT = Path(__file__).resolve().parent.parent
 BINDER = ROOT / "binder"
@@ -28,20 +35,14 @@ RUN_ALL = textwrap.dedent("""
     import nbformat
     from nbclient import NotebookClient
     results = {}
+    out_dir = Path(sys.argv[2])
     for path in sorted(Path(sys.argv[1]).glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         start = time.perf_counter()
         NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
                        resources={"metadata": {"path": str(path.parent)}}).execute()
-        problems = []
-        for i, cell in enumerate(nb.cells):
-            for out in cell.get("outputs", []):
-                if out.output_type == "error":
-                    problems.append(f"cell {i}: {out.ename}: {out.evalue}")
-                elif out.output_type == "stream" and out.name == "stderr":
-                    problems.append(f"cell {i}: stderr: {out.text[:200]}")
-        results[path.name] = {"seconds": round(time.perf_counter() - start, 1),
-                              "problems": problems}
+        nbformat.write(nb, out_dir / path.name)          # the executed copy, for the test
+        results[path.name] = {"seconds": round(time.perf_counter() - start, 1)}
     print(json.dumps(results))
 """)
 
@@ -57,8 +58,10 @@ def test_binder_files_are_what_binder_reads():
     assert all("==" in line for line in pins), "every requirement is pinned"
     names = {line.split("==")[0].lower() for line in pins}
     assert {"numpy", "matplotlib", "ipywidgets", "ipympl", "jupyterlab", "ipykernel"} <= names
+    assert "mlekit start --no-lab mlekit-course" in post
     readme = (ROOT / "README.md").read_text()
-    assert "mybinder.org/v2/gh/" in readme and "course/00_start_here.ipynb" in readme
+    assert "mybinder.org/v2/gh/" in readme
+    assert "urlpath=lab/tree/mlekit-course/00_start_here.ipynb" in readme
 
 
 def test_binder_build_runs_every_notebook(tmp_path):
@@ -79,27 +82,34 @@ def test_binder_build_runs_every_notebook(tmp_path):
     repo = tmp_path / "repo"
     shutil.copytree(ROOT, repo, ignore=shutil.ignore_patterns(
         ".git", ".venv", "venv", "*.egg-info", "build", "__pycache__", ".pytest_cache",
-        "test-artifacts", ".ipynb_checkpoints"))
+        "test-artifacts", ".ipynb_checkpoints", "mlekit-course", ".venv-newest"))
     subprocess.run(["bash", str(repo / "binder" / "postBuild")], cwd=repo, check=True,
                    timeout=900, env=env)
     settings = home / ".jupyter/lab/user-settings/@jupyterlab/apputils-extension"
     assert json.loads((settings / "notification.jupyterlab-settings").read_text()) == {
         "fetchNews": "false", "checkForUpdates": False}
-    # the installed mlekit is the non-editable copy from postBuild, not this checkout
-    where = subprocess.run([python, "-c", "import mlekit; print(mlekit.__file__)"],
-                           capture_output=True, text=True, check=True, env=env, cwd=tmp_path)
-    assert str(venv) in where.stdout
-    course = tmp_path / "course"
-    shutil.copytree(ROOT / "course", course, ignore=shutil.ignore_patterns(
-        ".ipynb_checkpoints", "conftest.py"))
-    run = subprocess.run([python, "-c", RUN_ALL, str(course)], capture_output=True, text=True,
-                         timeout=3600, env=env, cwd=tmp_path)
+    # the installed mlekit is the non-editable copy from postBuild, not this checkout, and
+    # the lessons it prepared came from the notebooks inside that installed package
+    where = subprocess.run(
+        [python, "-c", "import mlekit, mlekit.teaching as t; print(mlekit.__file__); "
+                       "print(t.course_source())"],
+        capture_output=True, text=True, check=True, env=env, cwd=tmp_path)
+    module, source = where.stdout.split()
+    assert str(venv) in module and source.startswith(str(venv)) and source.endswith("_course")
+    edition = repo / "mlekit-course"
+    notebooks = sorted(p.name for p in (ROOT / "course").glob("[0-9][0-9]_*.ipynb"))
+    assert sorted(p.name for p in edition.glob("*.ipynb")) == notebooks
+    assert "### BEGIN SOLUTION" not in "".join(p.read_text() for p in edition.glob("*.ipynb"))
+    executed = tmp_path / "executed"
+    executed.mkdir()
+    run = subprocess.run([python, "-c", RUN_ALL, str(edition), str(executed)],
+                         capture_output=True, text=True, timeout=3600, env=env, cwd=tmp_path)
     assert run.returncode == 0, run.stderr[-3000:]
     results = json.loads(run.stdout.strip().splitlines()[-1])
-    print("\nBinder simulation: notebook, seconds, problems")
-    for name, res in results.items():
-        print(f"  {name:<40} {res['seconds']:6.1f} s  {len(res['problems'])} problems")
-    notebooks = sorted(p.name for p in (ROOT / "course").glob("*.ipynb"))
     assert sorted(results) == notebooks
-    failing = {name: res["problems"] for name, res in results.items() if res["problems"]}
-    assert not failing, failing
+    print("\nBinder simulation (self-study edition): notebook, seconds, cells that stopped")
+    for name, res in results.items():
+        nb = nbformat.read(executed / name, as_version=4)
+        counts = exercise_failures(nb, name)        # asserts: only exercise cells stop
+        print(f"  {name:<40} {res['seconds']:6.1f} s  {counts['lesson']} lesson cells ran, "
+              f"{counts['solution']} answer + {counts['check']} check cells waiting for you")

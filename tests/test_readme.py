@@ -1,6 +1,7 @@
 """The README's lab command works: its extras exist and are installed, and the
-``jupyter lab`` it runs starts a server that opens lesson 00 with the widget
-and ipympl front-end extensions loaded.
+``mlekit start`` it runs prepares the self-study edition in ``./mlekit-course``
+and starts a JupyterLab there that opens lesson 00 with the widget and ipympl
+front-end extensions loaded.
 
 ``.ci/run`` already runs the README's *test* command in a fresh virtual
 environment; this test covers the other command a newcomer types. The
@@ -46,7 +47,7 @@ def readme_block(marker: str) -> str:
 
 def lab_command() -> tuple[str, str]:
     install, _, run = readme_block("<!-- lab-command -->").partition("&&")
-    assert run, "the lab command should be 'pip install ... && jupyter lab ...'"
+    assert run, "the lab command should be 'pip install ... && mlekit start'"
     return install.strip(), run.strip()
 
 
@@ -92,11 +93,15 @@ def _get(url: str):
 def test_lab_command_opens_lesson_00_with_widget_extensions(tmp_path):
     _, run = lab_command()
     words = shlex.split(run)
-    assert words[:2] == ["jupyter", "lab"], run
-    notebook = ROOT / words[2]
-    assert notebook.is_file(), f"the lab command opens {words[2]}, which does not exist"
+    assert words == ["mlekit", "start"], run
+    config = tmp_path / "config"
+    config.mkdir()
     if hasattr(os, "geteuid") and os.geteuid() == 0:
-        words.append("--allow-root")   # CI containers run as root; Jupyter refuses root without it
+        # CI containers run as root, which Jupyter refuses unless told; the command stays as typed
+        (config / "jupyter_server_config.json").write_text(
+            json.dumps({"ServerApp": {"allow_root": True}}))
+    work = tmp_path / "student"
+    work.mkdir()
 
     port, token = _free_port(), "mlekit-readme-test"
     env = dict(os.environ)
@@ -107,12 +112,12 @@ def test_lab_command_opens_lesson_00_with_widget_extensions(tmp_path):
         "JUPYTER_TOKEN": token,
         "BROWSER": "true",                                   # "open" the page with /bin/true
         "PATH": os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]),
-        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTER_CONFIG_DIR": str(config),
         "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
     })
     log_path = tmp_path / "lab.log"
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(words, cwd=ROOT, env=env, stdout=log,
+        process = subprocess.Popen(words, cwd=work, env=env, stdout=log,
                                    stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -128,16 +133,25 @@ def test_lab_command_opens_lesson_00_with_widget_extensions(tmp_path):
                     pytest.fail(f"'{run}' did not answer in {START_TIMEOUT} s:\n{log_path.read_text()}")
                 time.sleep(0.3)
 
-        # the server serves the lesson, and the page it asked the browser to open is that lesson
-        served = _get(f"{base}/api/contents/{notebook.name}?token={token}&content=0")
+        # the command made the student's copy, and the server serves it (not course/)
+        course = work / "mlekit-course"
+        assert (course / ".mlekit-edition.json").is_file()
+        served = _get(f"{base}/api/contents/00_start_here.ipynb?token={token}&content=1")
         assert served["type"] == "notebook"
+        study = _get(f"{base}/api/contents/04_phone_survey.ipynb?token={token}&content=1")
+        cells = study["content"]["cells"]
+        assert any("mlekit-help" in c["metadata"].get("tags", []) for c in cells)
+        assert not any("### BEGIN SOLUTION" in c["source"] for c in cells)
+        # the page it asked the browser to open is lesson 00
         opened = " ".join(p.read_text(errors="replace") for p in (tmp_path / "runtime").glob("*open.html"))
-        assert f"lab/tree/{notebook.name}" in opened, f"the browser was not sent to {notebook.name}"
+        assert "lab/tree/00_start_here.ipynb" in opened, "the browser was not sent to lesson 00"
 
         # the front-end extensions that make the explorers live in JupyterLab
         names = {ext["name"] for ext in _get(f"{base}/lab/api/extensions?token={token}")}
         for needed in ("jupyter-matplotlib", "jupyter-widgets-jupyterlab-manager"):
             assert needed in names, f"JupyterLab lacks the {needed} extension; it has {sorted(names)}"
+        log_text = log_path.read_text(errors="replace")
+        assert "11 added" in log_text and "opening JupyterLab at 00_start_here.ipynb" in log_text
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
