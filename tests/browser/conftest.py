@@ -265,6 +265,9 @@ def _write_lab_settings(settings: Path) -> None:
 @pytest.fixture(scope="session")
 def lab_server(tmp_path_factory):
     """Start ``jupyter lab`` (no token, free port, temp root) and stop it and its kernels."""
+    from mlekit.teaching.workspace import ensure_lab_settings
+
+    ensure_lab_settings()      # as `mlekit start` does: the self-study help opens only on a click
     base = tmp_path_factory.mktemp("lab")
     root = base / "root"
     shutil.copytree(COURSE, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))

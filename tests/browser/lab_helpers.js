@@ -228,6 +228,74 @@
       return !samePixels(pixels(watchedFigure(path)), this._baseline);
     },
 
+    // ---- the self-study edition (test_selfstudy.py)
+    // Tag every cell's node with its index and nbgrader grade id, for Playwright locators.
+    tagCells(path) {
+      const panel = panelOf(path);
+      panel.content.widgets.forEach((cell, index) => {
+        cell.node.dataset.mlekitCell = String(index);
+        const meta = cell.model.getMetadata('nbgrader');
+        if (meta && meta.grade_id) cell.node.dataset.gradeId = meta.grade_id;
+      });
+      return panel.content.widgets.length;
+    },
+
+    // Make cell `index` the active one and run every cell above it.
+    async runAbove(path, index) {
+      const panel = panelOf(path);
+      app.shell.activateById(panel.id);
+      panel.content.activeCellIndex = index;
+      await app.commands.execute('notebook:run-all-above');
+      return true;
+    },
+
+    // Have all code cells above `index` run, and is the kernel idle?
+    ranAbove(path, index) {
+      const cells = panelOf(path).content.widgets.slice(0, index);
+      const kernel = kernelOf(path);
+      return Boolean(kernel && kernel.status === 'idle') && cells.every((c) =>
+        c.model.type !== 'code' || (c.model.executionCount !== null
+          && (c.model.executionState || 'idle') === 'idle'));
+    },
+
+    // A cell's execution count, whether it is running, and whether the kernel is idle.
+    cellState(path, index) {
+      const cell = panelOf(path).content.widgets[index];
+      const kernel = kernelOf(path);
+      return {
+        count: cell.model.type === 'code' ? cell.model.executionCount : null,
+        running: (cell.model.executionState || 'idle') !== 'idle',
+        idle: Boolean(kernel && kernel.status === 'idle'),
+        rendered: cell.model.type === 'markdown' ? cell.rendered : null,
+      };
+    },
+
+    // Does `text` draw as real glyphs in the font of the first element matching `selector`?
+    // A character no installed font has is drawn as the same "tofu" box as U+10FFFD (a
+    // private-use code point no font covers); an emoji without an emoji font is one.
+    glyphRenders(selector, text) {
+      const el = document.querySelector(selector);
+      if (!el) throw new Error(`nothing matches ${selector}`);
+      const style = getComputedStyle(el);
+      const draw = (s) => {
+        const canvas = document.createElement('canvas');
+        canvas.width = 96; canvas.height = 48;
+        const g = canvas.getContext('2d');
+        g.font = `${style.fontSize} ${style.fontFamily}`;
+        g.fillStyle = '#000';
+        g.textBaseline = 'middle';
+        g.fillText(s, 8, 24);
+        return Array.from(g.getImageData(0, 0, 96, 48).data);
+      };
+      const same = (a, b) => a.length === b.length && a.every((v, i) => v === b[i]);
+      const tofu = draw('\u{10FFFD}');
+      const blank = draw('');
+      return Array.from(text).map((ch) => {
+        const px = draw(ch);
+        return { ch, font: style.fontFamily, drawn: !same(px, blank), tofu: same(px, tofu) };
+      });
+    },
+
     async close(path) {
       const panel = panels.get(path);
       if (!panel) return;
