@@ -101,7 +101,6 @@ def main(argv=None) -> int:
                          help="where to put the course (default: ./mlekit-course)")
     p_start.add_argument("--no-lab", action="store_true",
                          help="only prepare the folder and print its path")
-    p_start.add_argument("lab_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     p_progress = sub.add_parser("progress", help="show the exercises you have passed",
                                 description="Print the exercises passed and points per lesson.")
     p_progress.add_argument("folder", nargs="?", default=None, metavar="DIR",
@@ -120,7 +119,13 @@ def main(argv=None) -> int:
     p_grade.add_argument("instructor_dir", help="folder of instructor notebooks (e.g. course)")
     p_grade.add_argument("submissions", nargs="+", help="one folder of notebooks per student")
     p_grade.add_argument("--csv", dest="csv_path", help="also write the scores to this CSV file")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lab_args = []
+    if argv[:1] == ["start"] and "--" in argv:          # mlekit start [DIR] -- --port 9999
+        cut = argv.index("--")
+        argv, lab_args = argv[:cut], argv[cut + 1:]
     args = parser.parse_args(argv)
+    args.lab_args = lab_args
     try:
         return _run(args)
     except (ValueError, FileNotFoundError, NotADirectoryError) as exc:
@@ -132,8 +137,7 @@ def _run(args) -> int:
     if args.command == "start":
         from .teaching.workspace import start
 
-        lab_args = args.lab_args[1:] if args.lab_args[:1] == ["--"] else args.lab_args
-        return start(args.folder, lab=not args.no_lab, lab_args=lab_args)
+        return start(args.folder, lab=not args.no_lab, lab_args=args.lab_args)
     if args.command == "progress":
         from .teaching.progress import progress
 

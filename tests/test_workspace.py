@@ -188,6 +188,19 @@ def test_start_opens_jupyterlab_at_lesson_00_in_the_folder(tmp_path, monkeypatch
     assert Path(cwd) == (tmp_path / "c").resolve()
 
 
+def test_lab_arguments_without_a_folder_are_not_taken_for_the_folder(tmp_path, monkeypatch,
+                                                                       capsys):
+    calls = []
+    monkeypatch.setattr(workspace, "_launch",
+                        lambda command, cwd: calls.append((command, cwd)) or 0)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["start", "--", "--allow-root", "--no-browser"]) == 0
+    ((command, cwd),) = calls
+    assert command[-2:] == ["--allow-root", "--no-browser"]
+    assert Path(cwd) == (tmp_path / "mlekit-course").resolve()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mlekit-course"]
+
+
 def test_mlekit_progress_finds_the_course_folder(tmp_path, monkeypatch, capsys):
     start(tmp_path / "mlekit-course", capsys)
     monkeypatch.chdir(tmp_path)
