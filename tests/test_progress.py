@@ -284,3 +284,12 @@ def test_an_exercise_with_two_checks_passes_only_when_both_pass(tmp_path, monkey
     assert status() == "failed"
     assert lesson05.check_best_constant_mae(lambda t: float(np.median(t)))
     assert status() == "passed"
+
+
+def test_lesson_titles_come_from_the_lesson_heading_not_from_the_students_notes(tmp_path):
+    from mlekit.teaching.progress import _title
+
+    heading = {"cell_type": "markdown", "source": "# 04 · The phone survey: by hand"}
+    notes = {"cell_type": "markdown", "source": "# my notes\nremember the log"}
+    assert _title({"cells": [notes, heading]}, "04_phone_survey") == "The phone survey"
+    assert _title({"cells": [notes]}, "04_phone_survey") == "Phone survey"

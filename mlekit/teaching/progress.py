@@ -180,17 +180,21 @@ class ProgressReport:
             f"<p>{legend}</p><p>{html.escape(self._status_line())}</p>{notes}</div>")
 
 
+_HEADING = re.compile(r"^#\s*\d\d\s*\u00b7\s*(.+)$", re.M)     # "# 04 · The phone survey: ..."
+
+
 def _title(nb: dict, fallback: str) -> str:
+    """The lesson's name from its "# NN · Name: subtitle" heading, else from the file name.
+
+    A heading the student wrote above it (notes of their own) is skipped.
+    """
     for cell in nb.get("cells", []):
         if cell.get("cell_type") == "markdown":
-            source = "".join(cell.get("source", ""))
-            first = source.strip().splitlines()[0] if source.strip() else ""
-            if first.startswith("#"):
-                title = first.lstrip("#").strip()
-                title = title.split("\u00b7", 1)[-1].strip()      # "04 · The phone survey: ..."
-                return title.split(":", 1)[0].strip()             # the name, not the subtitle
-            break
-    return fallback
+            match = _HEADING.search("".join(cell.get("source", "")))
+            if match:
+                return match.group(1).split(":", 1)[0].strip()      # the name, not the subtitle
+    name = fallback.split("_", 1)[-1].replace("_", " ")
+    return name[:1].upper() + name[1:]
 
 
 def _attempts(entry: dict) -> int:
