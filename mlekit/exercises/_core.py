@@ -42,14 +42,19 @@ import numpy as np
 from . import _progress
 
 __all__ = ["Feedback", "passed", "failed", "call_student", "as_number", "StudentError",
-           "close", "check", "describe_answer", "require_answer", "ExerciseHelp", "PASS_MARK",
-           "FAIL_MARK"]
+           "close", "close_typed", "close_arrays", "rounded_note", "reject_near_miss", "check",
+           "describe_answer", "require_answer", "ExerciseHelp", "PASS_MARK", "FAIL_MARK",
+           "TYPED_DIGITS", "TYPED_RTOL", "COMPUTED_RTOL", "as_array"]
 
 # Marks in the plain-text feedback. Neither needs an emoji font: U+2713 is in
 # DejaVu, Segoe UI Symbol and Menlo, and U+00D7 is in every Latin font. In
 # JupyterLab the success line is HTML with an SVG mark instead.
 PASS_MARK = "\u2713"   # ✓
 FAIL_MARK = "\u00d7"   # ×
+
+#: Re-raise unforeseen errors inside a check instead of answering with a generic sentence
+#: (the tests turn it on, so a case without its own sentence fails them).
+STRICT = False
 
 _PASS_SVG = ('<svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true" '
              'style="flex:none;margin-top:1px"><circle cx="9" cy="9" r="9" fill="#1a7f37"/>'
@@ -135,19 +140,46 @@ class StudentError(Exception):
 
 
 def describe_answer(value) -> str:
-    """A short description of what the student handed in."""
+    """A short description of what the student handed in; never raises.
+
+    >>> describe_answer(2.5), describe_answer(1 + 2j), describe_answer(10**400)
+    ('2.5', 'the complex number (1+2j)', 'a whole number with 401 digits')
+    """
+    try:
+        return _describe(value)
+    except Exception:                      # an object whose repr or len misbehaves
+        return f"a {type(value).__name__} object"
+
+
+def _describe(value) -> str:
     if value is None:
         return "None"
+    if value is Ellipsis:
+        return "`...`"
     if isinstance(value, str):
         return f"the text {value!r}" if len(value) < 30 else "a piece of text"
+    if isinstance(value, (bytes, bytearray)):
+        return "bytes (raw binary data)"
+    if isinstance(value, type):
+        return f"the class {value.__name__}"
     if callable(value):
         return f"the function {getattr(value, '__name__', '?')}"
     if isinstance(value, (bool, np.bool_)):
         return repr(bool(value))
+    if isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real):
+        return f"the complex number {complex(value)}"
+    if isinstance(value, numbers.Integral) and abs(int(value)) >= 10**16:
+        return f"a whole number with {len(str(abs(int(value))))} digits"
     if isinstance(value, numbers.Number):
         return f"{float(value):.4g}"
     if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
+        kind = " of complex numbers" if np.iscomplexobj(value) else (
+            " of objects" if value.dtype == object else "")
+        return f"an array{kind} of shape {value.shape}"
+    if inspect.isgenerator(value) or type(value).__name__.endswith("iterator"):
+        return "a generator (make it a list or an array first)"
+    if isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__} of {len(value)} values"
     return f"a {type(value).__name__}"
 
 
@@ -160,23 +192,72 @@ def require_answer(value, name: str) -> None:
         raise StudentError(f"{name} is still `...`: replace it with your answer.", untouched=True)
 
 
+def _not_a_number_reason(value) -> str | None:
+    """Why *value* cannot be read as real numbers (a sentence part), or None if it can."""
+    if isinstance(value, (bool, np.bool_)):
+        return None                                        # callers word this one themselves
+    if isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real):
+        return "a complex number; this exercise works with real numbers only"
+    if isinstance(value, np.ndarray) and np.iscomplexobj(value):
+        return "an array of complex numbers; this exercise works with real numbers only"
+    if inspect.isgenerator(value) or type(value).__name__.endswith("iterator"):
+        return "a generator, which numpy cannot read as numbers; wrap it in list(...) or np.array(...)"
+    return None
+
+
+def as_array(value, name: str, *, what: str = "numbers") -> np.ndarray:
+    """The student's answer as a float array, or a :class:`StudentError` saying why not.
+
+    Lists, tuples, numpy scalars and arrays of any float or int type, 0-d
+    arrays and Fractions are all fine; complex numbers, text, generators,
+    ragged lists, objects and numbers too large for a float get one sentence.
+    """
+    require_answer(value, name)
+    if isinstance(value, (str, bytes)):
+        raise StudentError(f"{name} is {describe_answer(value)}; remove the quotes: this "
+                           f"exercise wants {what}, not text.")
+    if callable(value):
+        raise StudentError(f"{name} is a function; call it, or hand in the {what} themselves.")
+    reason = _not_a_number_reason(value)
+    if reason is None and isinstance(value, (list, tuple)):
+        reason = next((_not_a_number_reason(v) for v in value
+                       if _not_a_number_reason(v) is not None), None)
+    if reason is not None:
+        raise StudentError(f"{name} is {reason}.")
+    if isinstance(value, (dict, set, frozenset)):
+        raise StudentError(f"{name} is a {type(value).__name__}, which is not an array of "
+                           f"numbers; hand in {what}.")
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("error", np.exceptions.ComplexWarning
+                                  if hasattr(np, "exceptions") else np.ComplexWarning)
+            arr = np.asarray(value, dtype=float)
+    except OverflowError:
+        raise StudentError(f"{name} holds a number too large for a float (beyond about "
+                           "1.8e308); check the computation that produced it.") from None
+    except Warning:
+        raise StudentError(f"{name} holds complex numbers; this exercise works with real "
+                           "numbers only.") from None
+    except (TypeError, ValueError):
+        raise StudentError(f"{name} is {describe_answer(value)}, which numpy cannot read as "
+                           f"{what}. Hand in plain numbers: a float, or a list or NumPy array "
+                           "of floats.") from None
+    return arr
+
+
 def as_number(value, name: str) -> float:
-    """The student's answer as a float, or a :class:`StudentError` explaining why not."""
+    """The student's answer as a float, or a :class:`StudentError` explaining why not.
+
+    ``inf`` is returned as it is (checks diagnose a log of 0); NaN is refused.
+    """
     require_answer(value, name)
     if isinstance(value, (bool, np.bool_)):
         raise StudentError(f"{name} is {bool(value)}, a True/False value; this exercise wants "
                            "a number.")
-    if isinstance(value, str):
-        raise StudentError(f"{name} is {describe_answer(value)}; remove the quotes so it is a "
-                           "number, not text.")
     if callable(value):
         raise StudentError(f"{name} is a function; call it to get a number, or hand in the "
                            "number itself.")
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise StudentError(f"{name} is {describe_answer(value)}; this exercise wants a single "
-                           "number.") from None
+    arr = as_array(value, name, what="a number")
     if arr.size != 1:
         raise StudentError(f"{name} has {arr.size} values; this exercise wants a single number.")
     out = float(arr.reshape(()))
@@ -191,9 +272,8 @@ def as_array_or_none(result):
     if result is None or isinstance(result, (str, bytes, bool, np.bool_)) or callable(result):
         return None
     try:
-        with np.errstate(all="ignore"):
-            return np.asarray(result, dtype=float)
-    except (TypeError, ValueError):
+        return as_array(result, "result")
+    except StudentError:
         return None
 
 
@@ -237,21 +317,97 @@ def call_student(func, name: str, *args):
 
 
 def _short(value) -> str:
-    if isinstance(value, numbers.Number):
-        return f"{value:g}"
+    if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
+        try:
+            return f"{float(value):g}"
+        except OverflowError:
+            pass
     return describe_answer(value)
 
 
-def close(a, b, rtol=1e-6, atol=1e-12) -> bool:
-    """True if two numbers agree to a relative 1e-6 (infinities must match exactly).
+# ------------------------------------------------------------------ tolerance policy
+#: A number the student typed by hand (or copied from a printout) passes when it is right
+#: to 4 significant digits: ``2.585`` for log2 6 = 2.58496..., ``0.004921`` for 0.0049213...
+TYPED_DIGITS = 4
+TYPED_RTOL = 0.5 * 10.0 ** (1 - TYPED_DIGITS)          # 5e-4: half a unit in the 4th digit
+#: What a student's code computes passes within 1e-5 relative: float32 arithmetic (about
+#: 1e-7 per operation), a central finite difference (about 1e-8) and a numerical minimiser
+#: with its default tolerance (about 1e-8) all fall well inside it, while every slip the
+#: checks diagnose is off by far more. Answers near an exact 0 are compared absolutely,
+#: against ``COMPUTED_RTOL * scale`` where a check knows the quantity's typical size.
+COMPUTED_RTOL = 1e-5
+#: A typed value off by less than this (relative) is "close": the check says to keep more
+#: digits instead of calling it wrong.
+NEAR_RTOL = 2e-2
 
-    The absolute tolerance is tiny (1e-12) so that small quantities such as a
-    likelihood of 1e-11 are still compared relatively; it only absorbs
-    rounding noise around an exact zero (e.g. a gradient at the MLE).
+
+def close(a, b, rtol=COMPUTED_RTOL, atol=1e-12, *, scale=None) -> bool:
+    """True if two numbers agree to *rtol* relative (infinities must match exactly).
+
+    This is the policy for values a student's code computes. The absolute
+    tolerance is tiny (1e-12) unless *scale* (the quantity's typical size)
+    is given, so that small quantities such as a likelihood of 1e-11 are
+    still compared relatively; with *scale*, answers within ``rtol * scale``
+    of an exact zero (a finite-difference gradient at the MLE) pass too.
+    Anything that is not a real number is never close.
+
+    >>> close(0.1 + 0.2, 0.3), close(2.585, 2.584962500721156), close(1e-7, 0.0, scale=1.0)
+    (True, False, True)
     """
+    try:
+        a, b = float(a), float(b)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    if math.isnan(a) or math.isnan(b):
+        return False
     if math.isinf(a) or math.isinf(b):
         return a == b
+    if scale is not None:
+        atol = max(atol, rtol * abs(float(scale)))
     return math.isclose(a, b, rel_tol=rtol, abs_tol=atol)
+
+
+def close_typed(got, want) -> bool:
+    """True if *got* is *want* to ``TYPED_DIGITS`` significant digits (a hand-typed value).
+
+    >>> close_typed(2.585, 2.584962500721156), close_typed(2.58, 2.584962500721156)
+    (True, False)
+    """
+    return close(got, want, rtol=TYPED_RTOL * (1 + 1e-9))
+
+
+def rounded_note(got, want) -> str:
+    """" (rounded, which is fine)" when *got* passes only as a typed value, else ""."""
+    return "" if close(got, want) else f" (rounded to {TYPED_DIGITS} digits, which is fine)"
+
+
+def reject_near_miss(got, want, name: str) -> None:
+    """A value within 2 % of *want* but not right to 4 digits: say to keep more digits.
+
+    Call it last, after every diagnosed slip, so a slip is still named.
+    """
+    if close(got, want, rtol=NEAR_RTOL) and not close_typed(got, want):
+        raise StudentError(f"{name} is close, but not right to {TYPED_DIGITS} significant "
+                           "digits. Compute it in code rather than typing a rounded number, or "
+                           f"keep at least {TYPED_DIGITS} digits.")
+
+
+def close_arrays(a, b, rtol=COMPUTED_RTOL, atol=1e-12, *, scale=None) -> bool:
+    """Element-wise :func:`close` for two arrays of the same shape (False otherwise)."""
+    try:
+        a = np.asarray(a, dtype=float)
+        b = np.asarray(b, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    if a.shape != b.shape or np.isnan(a).any() or np.isnan(b).any():
+        return False
+    if scale is not None:
+        atol = max(atol, rtol * abs(float(scale)))
+    inf_a, inf_b = np.isinf(a), np.isinf(b)
+    if not np.array_equal(inf_a, inf_b) or not np.array_equal(a[inf_a], b[inf_b]):
+        return False
+    finite = ~inf_a
+    return bool(np.allclose(a[finite], b[finite], rtol=rtol, atol=atol))
 
 
 @dataclass(frozen=True)
@@ -290,11 +446,23 @@ def check(func=None, *, hints=(), explanation=""):
         @functools.wraps(f)
         def wrapper(*args, **kwargs):
             try:
-                message = f(*args, **kwargs)
+                # numpy's warnings (overflow on a huge answer, log of 0) would only repeat
+                # what the feedback says, so a check runs with them off
+                with np.errstate(all="ignore"), warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    message = f(*args, **kwargs)
             except StudentError as exc:
                 fb = failed(str(exc))
                 if exc.untouched:
                     return fb                                   # not started: no attempt
+            except Exception:
+                # A value no check foresaw: one sentence, never a traceback. The junk-input
+                # property test runs with STRICT on, so every such case gets its own sentence.
+                if STRICT:
+                    raise
+                what = describe_answer(args[0]) if args else "your answer"
+                fb = failed(f"This check cannot use {what}. Hand in what the exercise asks for "
+                            "(plain numbers, or a function returning them) and run it again.")
             else:
                 fb = passed(message)
             _progress.record(lesson, f.__name__, fb.passed)     # never raises

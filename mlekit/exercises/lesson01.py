@@ -21,7 +21,7 @@ import numpy as np
 
 from ..datasets import heights
 from ..models import Binomial, Gaussian
-from ._core import StudentError, as_number, call_student, check, close
+from ._core import StudentError, as_array_or_none, as_number, call_student, check, close
 
 __all__ = ["check_binomial_probability", "check_gaussian_likelihood", "check_most_likely",
            "CANDIDATES"]
@@ -173,7 +173,7 @@ def _gaussian_slip(got, x, mu, sigma):
 
 def _as_likelihood(value, x, mu, sigma):
     """The student's output as a float, with a hint if it is the array of densities."""
-    arr = np.asarray(value, dtype=float) if isinstance(value, (list, tuple, np.ndarray)) else None
+    arr = as_array_or_none(value) if isinstance(value, (list, tuple, np.ndarray)) else None
     if arr is not None and arr.size == x.size and x.size > 1:
         dens = Gaussian().density(x, mu=mu, sigma=sigma)
         if np.allclose(arr.ravel(), dens, rtol=1e-6, atol=0.0):
@@ -258,7 +258,10 @@ def _candidate_likelihoods():
 def check_most_likely(best):
     """Check ``best``: the number (1, 2 or 3) of the most likely candidate in ``CANDIDATES``."""
     got = as_number(best, "best")
-    if got != int(got) or int(got) not in (1, 2, 3):
+    if got == 0:
+        raise StudentError("best = 0: hand in the number of a candidate, 1, 2 or 3. If you "
+                           "used np.argmax, it counts from 0: add 1 to its index.")
+    if not math.isfinite(got) or got != int(got) or int(got) not in (1, 2, 3):
         raise StudentError(f"best = {got:.4g}: hand in the number of a candidate, 1, 2 or 3, "
                            "not a parameter value or a likelihood.")
     lik = _candidate_likelihoods()
@@ -266,12 +269,15 @@ def check_most_likely(best):
     if pick == int(np.argmax(lik)) + 1:
         return (f"Correct: candidate {pick} has the largest likelihood of the three. A taller, "
                 "narrower curve is not automatically better: it must cover all the data.")
+    zero_based = (" If you used np.argmax, note that it counts from 0, while the candidates "
+                  "are numbered from 1." if pick == int(np.argmax(lik)) else "")
     if pick == int(np.argmin(lik)) + 1:
         raise StudentError(f"Candidate {pick} is the least likely of the three. Compute "
-                           "L(theta | x) for each candidate and pick the largest.")
+                           "L(theta | x) for each candidate and pick the largest." + zero_based)
     if CANDIDATES[pick - 1][1] == min(sigma for _, sigma in CANDIDATES):
         raise StudentError(f"Candidate {pick} has the tallest density curve, but it is not the "
                            "most likely: compute L(theta | x) for all three candidates and "
-                           "compare.")
+                           "compare." + zero_based)
     raise StudentError(f"Candidate {pick} is not the most likely. Compute L(theta | x) for all "
-                       "three candidates on the same ten heights and pick the largest.")
+                       "three candidates on the same ten heights and pick the largest."
+                       + zero_based)

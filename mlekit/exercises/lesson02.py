@@ -20,7 +20,7 @@ import numpy as np
 
 from ..datasets import phone_survey
 from ..models import Bernoulli
-from ._core import StudentError, as_number, call_student, check, close
+from ._core import StudentError, as_array_or_none, as_number, call_student, check, close
 
 __all__ = ["check_bernoulli_log_likelihood", "check_first_zero_n"]
 
@@ -52,10 +52,7 @@ def _call(func, x, p):
     if out is None:
         raise StudentError(f"{_NAME} returned None: did you forget the `return` line?")
     if out is not None and not callable(out) and not isinstance(out, str):
-        try:
-            arr = np.asarray(out, dtype=float)
-        except (TypeError, ValueError):
-            arr = None
+        arr = as_array_or_none(out)
         if arr is not None and arr.size == x.size > 1:
             raise StudentError(f"{_NAME} returned {x.size} values, one per answer. The "
                                "log-likelihood is a single number: add the logs up with np.sum.")

@@ -23,7 +23,7 @@ import numpy as np
 from .. import _math
 from ..losses import binary_cross_entropy, binary_cross_entropy_with_logits_grad
 from ..neuron import neuron_loss_grad, neuron_output
-from ._core import (StudentError, as_number, call_student, check, close, describe_answer,
+from ._core import (StudentError, as_array, as_number, call_student, check, close, describe_answer,
                     reject_per_sample)
 
 __all__ = ["check_bce", "check_bce_grad_logit", "check_mse_error_signal"]
@@ -47,11 +47,7 @@ def _as_float_array(result, where: str, shape) -> np.ndarray:
     if isinstance(result, (bool, np.bool_)):
         raise StudentError(f"{where} returned {bool(result)}, a True/False value; return a "
                            "numpy array of numbers.")
-    try:
-        arr = np.asarray(result, dtype=float)
-    except (TypeError, ValueError):
-        raise StudentError(f"{where} returned {describe_answer(result)}; return a numpy array "
-                           "of numbers.") from None
+    arr = as_array(result, f"the result of {where}", what="a numpy array of numbers")
     if arr.shape != tuple(shape):
         if arr.size == 1 and int(np.prod(shape)) > 1:
             raise StudentError(f"{where} returned a single number; return one gradient per "

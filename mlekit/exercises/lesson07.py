@@ -27,7 +27,7 @@ import math
 import numpy as np
 
 from ..losses import cross_entropy, cross_entropy_with_logits_grad, log_softmax, softmax
-from ._core import (StudentError, as_array_or_none, as_number, call_student, check, close,
+from ._core import (StudentError, as_array, as_array_or_none, as_number, call_student, check, close,
                     describe_answer, require_answer)
 
 __all__ = ["check_softmax", "check_cross_entropy", "check_logit_gradient"]
@@ -57,12 +57,7 @@ def _as_array(result, lead: str, shape: tuple[int, ...], what: str) -> np.ndarra
                            f"exercise wants numbers, not text.")
     if callable(result):
         raise StudentError(f"{lead} a function; hand in the {what} themselves.")
-    try:
-        with np.errstate(all="ignore"):
-            arr = np.asarray(result, dtype=float)
-    except (TypeError, ValueError):
-        raise StudentError(f"{lead} {describe_answer(result)}, which is not an array of "
-                           f"numbers; give the {what} as a NumPy array.") from None
+    arr = as_array(result, lead.rsplit(" ", 1)[0], what=f"the {what}")
     if arr.shape != shape:
         if arr.ndim == 0:
             raise StudentError(f"{lead} a single number; this exercise wants one value per "

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..optim import gradient_descent, minibatches
 from ..surfaces import NonConvex1D, Quadratic1D, QuadraticBowl2D
-from ._core import StudentError, as_number, call_student, check, close, describe_answer
+from ._core import StudentError, as_array, as_number, call_student, check, close, describe_answer
 
 __all__ = ["check_run_gd", "check_max_stable_lr", "check_steps_per_epoch"]
 
@@ -88,11 +88,7 @@ def _as_theta(result, where: str, theta0, steps) -> np.ndarray:
     if isinstance(result, (bool, np.bool_)):
         raise StudentError(f"{where} returned {bool(result)}, a True/False value; return the "
                            "final theta.")
-    try:
-        arr = np.asarray(result, dtype=float)
-    except (TypeError, ValueError):
-        raise StudentError(f"{where} returned {describe_answer(result)}; return the final theta, "
-                           "a number or a numpy array like theta0.") from None
+    arr = as_array(result, f"the result of {where}", what="the final theta")
     if shape == () and arr.size == 1:
         arr = arr.reshape(())
     if arr.shape != shape:
