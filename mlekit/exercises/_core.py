@@ -392,15 +392,24 @@ def reject_near_miss(got, want, name: str) -> None:
                            f"keep at least {TYPED_DIGITS} digits.")
 
 
-def close_arrays(a, b, rtol=COMPUTED_RTOL, atol=1e-12, *, scale=None) -> bool:
-    """Element-wise :func:`close` for two arrays of the same shape (False otherwise)."""
+def close_arrays(a, b, rtol=COMPUTED_RTOL, atol=1e-12, *, scale=None, equal_nan=False) -> bool:
+    """Element-wise :func:`close` for two arrays of the same shape (False otherwise).
+
+    With *equal_nan*, NaN in the same places counts as equal (a slip that gives NaN
+    in one row is recognised by where its NaN are).
+    """
     try:
         a = np.asarray(a, dtype=float)
         b = np.asarray(b, dtype=float)
     except (TypeError, ValueError, OverflowError):
         return False
-    if a.shape != b.shape or np.isnan(a).any() or np.isnan(b).any():
+    if a.shape != b.shape:
         return False
+    nan_a, nan_b = np.isnan(a), np.isnan(b)
+    if nan_a.any() or nan_b.any():
+        if not (equal_nan and np.array_equal(nan_a, nan_b)):
+            return False
+        a, b = a[~nan_a], b[~nan_b]
     if scale is not None:
         atol = max(atol, rtol * abs(float(scale)))
     inf_a, inf_b = np.isinf(a), np.isinf(b)

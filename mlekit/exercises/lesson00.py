@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 
 from ..datasets import phone_survey
-from ._core import StudentError, as_number, check, close
+from ._core import (StudentError, as_number, check, close_typed, reject_near_miss,
+                    rounded_note)
 
 __all__ = ["check_android_share", "check_nll_from_likelihood"]
 
@@ -40,21 +41,22 @@ def check_android_share(android_share):
     x = phone_survey()
     got = as_number(android_share, "android_share")
     want = float(x.mean())
-    if close(got, want):
-        return ("Correct: the share of Android users in the survey. Lesson 04 shows it is also "
+    if close_typed(got, want):
+        return (f"Correct{rounded_note(got, want)}: the share of Android users in the survey. Lesson 04 shows it is also "
                 "the maximum likelihood estimate.")
-    if close(got, float(x.sum())):
+    if close_typed(got, float(x.sum())):
         raise StudentError(f"android_share = {got:g} is a count of people; divide by the number "
                            "of answers to get a share between 0 and 1.")
-    if close(got, 100 * want):
+    if close_typed(got, 100 * want):
         raise StudentError(f"android_share = {got:g} looks like a percentage; give it as a "
                            "fraction between 0 and 1.")
-    if close(got, 1 - want):
+    if close_typed(got, 1 - want):
         raise StudentError(f"android_share = {got:g} is the share of iOS users (x = 0); Android "
                            "answers are coded 1.")
     if not 0 <= got <= 1:
         raise StudentError(f"android_share = {got:g} is not between 0 and 1, so it cannot be a "
                            "share.")
+    reject_near_miss(got, want, "android_share")
     raise StudentError(f"android_share = {got:g} is not the share of 1s in x. Try x.mean(), or "
                        "count the 1s and divide by len(x).")
 
@@ -81,17 +83,18 @@ def check_nll_from_likelihood(nll):
     got = as_number(nll, "nll")
     likelihood = 0.7**7 * 0.3**3
     want = -math.log(likelihood)
-    if close(got, want):
-        return ("Correct: a likelihood of about 0.0022 is an NLL of about 6.1. Small likelihood, "
+    if close_typed(got, want):
+        return (f"Correct{rounded_note(got, want)}: a likelihood of about 0.0022 is an NLL of about 6.1. Small likelihood, "
                 "large NLL.")
-    if close(got, -want):
+    if close_typed(got, -want):
         raise StudentError(f"nll = {got:.4g} is negative: that is log L itself. The NLL is "
                            "minus the log of the likelihood.")
-    if close(got, -math.log10(likelihood)):
+    if close_typed(got, -math.log10(likelihood)):
         raise StudentError(f"nll = {got:.4g} uses log base 10; the course uses the natural log "
                            "(np.log).")
-    if close(got, likelihood) or close(got, 1 - likelihood):
+    if close_typed(got, likelihood) or close_typed(got, 1 - likelihood):
         raise StudentError(f"nll = {got:.4g} is still on the probability scale; take the log "
                            "and flip the sign.")
+    reject_near_miss(got, want, "nll")
     raise StudentError(f"nll = {got:.4g} is not -log(0.7**7 * 0.3**3). Compute the likelihood "
                        "first, then apply -np.log.")

@@ -21,7 +21,8 @@ import numpy as np
 
 from ..datasets import heights
 from ..models import Binomial, Gaussian
-from ._core import StudentError, as_array_or_none, as_number, call_student, check, close
+from ._core import (StudentError, as_array_or_none, as_number, call_student, check, close,
+                    close_arrays)
 
 __all__ = ["check_binomial_probability", "check_gaussian_likelihood", "check_most_likely",
            "CANDIDATES"]
@@ -36,9 +37,9 @@ CANDIDATES = ((168.3, 1.2), (166.0, 2.6), (168.3, 3.5))
 
 
 def _same(a, b):
-    """Two probabilities or likelihoods agree to a relative 1e-6 (no absolute slack: the
-    likelihood of ten heights is about 1e-11, so an absolute tolerance would accept anything)."""
-    return close(a, b, rtol=1e-6, atol=0.0)
+    """Two probabilities or likelihoods agree to the computed-value tolerance, relatively only
+    (the likelihood of ten heights is about 1e-11, so an absolute slack would accept anything)."""
+    return close(a, b, atol=0.0)
 
 
 # ------------------------------------------------------------------ exercise 1
@@ -176,7 +177,7 @@ def _as_likelihood(value, x, mu, sigma):
     arr = as_array_or_none(value) if isinstance(value, (list, tuple, np.ndarray)) else None
     if arr is not None and arr.size == x.size and x.size > 1:
         dens = Gaussian().density(x, mu=mu, sigma=sigma)
-        if np.allclose(arr.ravel(), dens, rtol=1e-6, atol=0.0):
+        if close_arrays(arr.ravel(), dens, atol=0.0):
             raise StudentError(f"gaussian_likelihood(x, {mu}, {sigma}) returned the {x.size} "
                                "densities; multiply them together (np.prod) to get one "
                                "likelihood.")

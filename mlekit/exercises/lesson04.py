@@ -14,7 +14,8 @@ from __future__ import annotations
 import math
 
 from ..models import Bernoulli
-from ._core import StudentError, as_number, call_student, check, close
+from ._core import (StudentError, as_number, call_student, check, close, close_typed,
+                    reject_near_miss, rounded_note)
 
 __all__ = ["check_nll_gradient", "check_p_hat", "check_gd_step"]
 
@@ -135,16 +136,17 @@ def check_gd_step(p_next, *, p=0.2, lr=0.01):
     got = as_number(p_next, "p_next")
     grad = float(Bernoulli().nll_grad(_survey(), p=p)["p"])
     want = p - lr * grad
-    if close(got, want):
-        return (f"Correct: one step moved p from {p} towards the MLE 0.7, against the "
+    if close_typed(got, want):
+        return (f"Correct{rounded_note(got, want)}: one step moved p from {p} towards the MLE 0.7, against the "
                 "gradient.")
-    if close(got, p + lr * grad):
+    if close_typed(got, p + lr * grad):
         raise StudentError("p_next moved uphill: gradient descent subtracts lr x gradient "
                            "(theta+ = theta - lr dJ/dtheta).")
-    if close(got, p - grad):
+    if close_typed(got, p - grad):
         raise StudentError(f"p_next = {got:.4g} took a full gradient step; multiply the gradient "
                            f"by the learning rate lr = {lr} first.")
     if math.isfinite(got) and not 0 < got < 1:
         raise StudentError(f"p_next = {got:.4g} is not a probability; recompute the gradient "
                            f"at p = {p}.")
+    reject_near_miss(got, want, "p_next")
     raise StudentError(f"p_next = {got:.4g} is not one step of p - lr * gradient from p = {p}.")

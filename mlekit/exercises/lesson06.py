@@ -23,8 +23,9 @@ import numpy as np
 from .. import _math
 from ..losses import binary_cross_entropy, binary_cross_entropy_with_logits_grad
 from ..neuron import neuron_loss_grad, neuron_output
-from ._core import (StudentError, as_array, as_number, call_student, check, close, describe_answer,
-                    reject_per_sample)
+from ._core import (StudentError, as_array, as_number, call_student, check, close, close_arrays,
+                    close_typed,
+                    describe_answer, reject_near_miss, reject_per_sample, rounded_note)
 
 __all__ = ["check_bce", "check_bce_grad_logit", "check_mse_error_signal"]
 
@@ -36,7 +37,8 @@ _EMAIL_T = np.array([1, 0, 0, 0, 1])
 
 
 def _all_close(a, b) -> bool:
-    return bool(np.allclose(a, b, rtol=1e-6, atol=1e-12))
+    """The computed-value tolerance, with absolute slack on the scale of these gradients (1)."""
+    return close_arrays(a, b, scale=1.0)
 
 
 def _as_float_array(result, where: str, shape) -> np.ndarray:
@@ -275,37 +277,38 @@ def check_mse_error_signal(delta_mse, *, w=3.0, b=3.0, x=1.0, t=0.0):
     y = float(neuron_output(w, b, x=x))
     slope = y * (1 - y)                                    # sigma'(z)
     want = float(neuron_loss_grad(w, b, x=x, t=t, loss="mse")[1])   # dJ/db = dJ/dz
-    if close(got, want):
+    if close_typed(got, want):
         bce = y - t
-        return (f"Correct: at w = {w:g}, b = {b:g} the MSE error signal is about "
+        return (f"Correct{rounded_note(got, want)}: at w = {w:g}, b = {b:g} the MSE error signal is about "
                 f"{bce / want:.0f} times smaller than BCE's y - t. That is the vanishing "
                 "gradient.")
-    if close(got, -want):
+    if close_typed(got, -want):
         raise StudentError(f"delta_mse has the wrong sign. y is above the target t = {t:g}, so "
                            "the loss falls when z falls: dJ/dz is positive.")
-    if close(got, want / 2):
+    if close_typed(got, want / 2):
         raise StudentError("delta_mse is missing a factor 2: the derivative of (y - t)^2 with "
                            "respect to y is 2 (y - t).")
-    if close(got, y - t):
+    if close_typed(got, y - t):
         raise StudentError("delta_mse is the error signal of BCE, y - t. For the squared error "
                            "the chain rule keeps the sigmoid's derivative: "
                            "dJ/dz = dJ/dy * dy/dz.")
-    if close(got, 2 * (y - t)):
+    if close_typed(got, 2 * (y - t)):
         raise StudentError("delta_mse is dJ/dy only. The error signal is dJ/dz: multiply by "
                            "dy/dz = sigma'(z) = y (1 - y).")
-    if close(got, slope):
+    if close_typed(got, slope):
         raise StudentError("delta_mse is the sigmoid's derivative sigma'(z) alone. Multiply it "
                            "by dJ/dy = 2 (y - t).")
-    if close(got, (y - t) ** 2):
+    if close_typed(got, (y - t) ** 2):
         raise StudentError("delta_mse is the loss (y - t)^2 itself. The error signal is its "
                            "derivative with respect to z.")
     for z_wrong, what in ((w * x, f"w x = {w * x:g} (the bias is missing)"),
                           (b, f"b = {b:g} (the weight term is missing)")):
         if z_wrong != z:
             y_w = float(_math.sigmoid(np.asarray(z_wrong)))
-            if close(got, 2 * (y_w - t) * y_w * (1 - y_w)) or close(got, (y_w - t) * y_w * (1 - y_w)):
+            if close_typed(got, 2 * (y_w - t) * y_w * (1 - y_w)) or close_typed(got, (y_w - t) * y_w * (1 - y_w)):
                 raise StudentError(f"delta_mse was computed at z = {what}. The neuron's input "
                                    f"is z = w x + b = {z:g}.")
+    reject_near_miss(got, want, "delta_mse")
     raise StudentError(f"delta_mse = {got:.4g} is not dJ/dz for J = (y - t)^2 at w = {w:g}, "
                        f"b = {b:g}. Compute z = w x + b and y = sigma(z), then "
                        "2 (y - t) y (1 - y).")

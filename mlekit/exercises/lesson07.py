@@ -27,8 +27,8 @@ import math
 import numpy as np
 
 from ..losses import cross_entropy, cross_entropy_with_logits_grad, log_softmax, softmax
-from ._core import (StudentError, as_array, as_array_or_none, as_number, call_student, check, close,
-                    describe_answer, require_answer)
+from ._core import (StudentError, as_array, as_array_or_none, as_number, call_student, check,
+                    close, close_arrays, describe_answer, require_answer)
 
 __all__ = ["check_softmax", "check_cross_entropy", "check_logit_gradient"]
 
@@ -67,11 +67,9 @@ def _as_array(result, lead: str, shape: tuple[int, ...], what: str) -> np.ndarra
     return arr
 
 
-def _same(a, b, rtol=1e-6, atol=1e-9) -> bool:
-    """allclose that treats matching NaN / inf positions as equal."""
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
+def _same(a, b) -> bool:
+    """The computed-value tolerance for probabilities and their gradients (scale 1)."""
+    return close_arrays(a, b, scale=1.0, equal_nan=True)
 
 
 # ------------------------------------------------------------------ exercise 1
@@ -201,7 +199,7 @@ def check_softmax(softmax_fn):
             raise
         got = _as_array(result, f"{where} returned", z.shape, "probabilities")
         want = softmax(z)
-        if _same(got, want, rtol=1e-6, atol=1e-12):
+        if _same(got, want):
             continue
         raise StudentError(_diagnose_softmax(got, z, where))
     return ("Correct: each row sums to 1, the order of the logits is kept, and logits of ±10⁴ "
@@ -382,7 +380,7 @@ def check_logit_gradient(grad_z):
     y_hat = np.array(EXAMPLE_Y_HAT)
     y = _onehot(EXAMPLE_TARGET, 4)
     want = cross_entropy_with_logits_grad(np.log(y_hat), EXAMPLE_TARGET)
-    if _same(got, want, atol=1e-9):
+    if _same(got, want):
         return ("Correct: the gradient is y_hat - y. It is negative only for the true class, "
                 "so a descent step raises that logit and lowers the others.")
     if _same(got, -want):

@@ -21,7 +21,9 @@ import math
 import numpy as np
 
 from .. import information
-from ._core import StudentError, as_array_or_none, as_number, call_student, check, close
+from ._core import (StudentError, as_array_or_none, as_number, call_student, check, close,
+                    close_arrays,
+                    close_typed, reject_near_miss, rounded_note)
 
 __all__ = ["check_entropy_bits", "check_kl", "check_h_die"]
 
@@ -101,7 +103,7 @@ def check_entropy_bits(entropy_bits):
         _nan_from_zeros(arr, where, bool(np.any(p == 0)),
                         "Leave out the entries with p_k = 0, for example with p = p[p > 0].")
         if arr is not None and arr.ndim >= 1 and arr.size == p.size and p.size > 1:
-            if np.allclose(arr.ravel(), _entropy_terms_bits(p)):
+            if close_arrays(arr.ravel(), _entropy_terms_bits(p)):
                 raise StudentError(f"{where} returned {p.size} values, one term -p_k log2 p_k "
                                    "per outcome. That is the right start: now add them up "
                                    "into one number.")
@@ -225,28 +227,29 @@ def check_h_die(h_die, *, sides=6):
     """Check ``h_die``: the entropy of one roll of a fair die with *sides* faces, in bits."""
     got = as_number(h_die, "h_die")
     want = float(information.entropy(np.full(sides, 1.0 / sides), unit="bits"))
-    if close(got, want):
-        return (f"Correct: a fair {sides}-sided die carries log2 {sides} bits per roll, "
+    if close_typed(got, want):
+        return (f"Correct{rounded_note(got, want)}: a fair {sides}-sided die carries log2 {sides} bits per roll, "
                 "between 2 bits (four faces) and 3 bits (eight faces).")
-    if close(got, -want):
+    if close_typed(got, -want):
         raise StudentError("h_die is negative, but an entropy never is. Check the minus sign "
                            "in H = -sum p_k log2 p_k.")
-    if close(got, want * _LN2):
+    if close_typed(got, want * _LN2):
         raise StudentError(f"h_die = {got:.4g} is in nats (natural log). This exercise wants "
                            "bits: use np.log2.")
-    if close(got, want * _LN2 / _LN10):
+    if close_typed(got, want * _LN2 / _LN10):
         raise StudentError(f"h_die = {got:.4g} uses log base 10. This exercise wants bits: "
                            "use np.log2.")
-    if close(got, want / sides):
+    if close_typed(got, want / sides):
         raise StudentError(f"h_die = {got:.4g} is the term of one face only, "
                            f"-(1/{sides}) log2(1/{sides}). The entropy adds up the terms of "
                            f"all {sides} faces.")
-    if close(got, float(sides)):
+    if close_typed(got, float(sides)):
         raise StudentError(f"h_die = {got:.4g} counts the faces. The entropy is the average "
                            "surprise of a roll: -sum p_k log2 p_k with p_k = 1/"
                            f"{sides}.")
-    if close(got, 1.0 / sides):
+    if close_typed(got, 1.0 / sides):
         raise StudentError(f"h_die = {got:.4g} is the probability of one face. Take the "
                            "surprise -log2 p_k of each face and average it over the faces.")
+    reject_near_miss(got, want, "h_die")
     raise StudentError(f"h_die = {got:.4g} is not the entropy of a fair {sides}-sided die in "
                        f"bits. Every face has p_k = 1/{sides}; compute -sum p_k log2 p_k.")

@@ -23,15 +23,15 @@ import numpy as np
 
 from ..optim import gradient_descent, minibatches
 from ..surfaces import NonConvex1D, Quadratic1D, QuadraticBowl2D
-from ._core import StudentError, as_array, as_number, call_student, check, close, describe_answer
+from ._core import (StudentError, as_array, as_number, call_student, check, close,
+                    close_arrays, describe_answer)
 
 __all__ = ["check_run_gd", "check_max_stable_lr", "check_steps_per_epoch"]
 
 
 def _same(a, b) -> bool:
-    """Arrays (or numbers) equal to a relative 1e-6; infinities must match."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-6, atol=1e-12, equal_nan=False))
+    """Arrays (or numbers) equal to the computed-value tolerance; infinities must match."""
+    return close_arrays(a, b, scale=1.0)
 
 
 def _fmt(value) -> str:

@@ -25,7 +25,8 @@ import numpy as np
 
 from ..neuron import neuron_loss_grad
 from ..nn import sigmoid, sigmoid_grad
-from ._core import StudentError, as_number, call_student, check, close, describe_answer
+from ._core import (StudentError, as_number, call_student, check, close, close_typed,
+                    describe_answer, reject_near_miss, rounded_note)
 
 __all__ = ["check_sigmoid_grad", "check_neuron_grads", "check_backward_step"]
 
@@ -244,8 +245,8 @@ def check_backward_step(dL_dz, *, y=0.8, upstream=-0.4):
     got = as_number(dL_dz, "dL_dz")
     local = y * (1.0 - y)                  # sigma'(z) written with the output y
     want = local * upstream                # chain rule: local x incoming
-    if close(got, want):
-        return ("Correct: local derivative y(1 - y) times the incoming gradient; this is what "
+    if close_typed(got, want):
+        return (f"Correct{rounded_note(got, want)}: local derivative y(1 - y) times the incoming gradient; this is what "
                 "the node passes down to z.")
     slips = (   # (what the slip gives, the hint); no hint shows a value
         (-want, "dL_dz has the wrong sign: multiply the local derivative (positive) by the "
@@ -266,8 +267,9 @@ def check_backward_step(dL_dz, *, y=0.8, upstream=-0.4):
          "output y = sigma(z), so the local derivative is simply y(1 - y)."),
     )
     for value, hint in slips:
-        if close(got, value):
+        if close_typed(got, value):
             raise StudentError(hint)
+    reject_near_miss(got, want, "dL_dz")
     raise StudentError(f"dL_dz = {got:.4g} is not (local derivative) x (incoming gradient) for "
                        f"a sigmoid node with output y = {y:g} and incoming dL/dy = "
                        f"{upstream:g}.")

@@ -1,0 +1,206 @@
+"""Checks never reject a right answer: rounded typed values and right answers in other forms.
+
+The tolerance policy lives in ``mlekit.exercises._core``: a typed value passes when it is
+right to 4 significant digits (``TYPED_RTOL``), a value a student's code computes when it is
+within ``COMPUTED_RTOL`` (float32, finite differences and minimisers fall inside it). Every
+reference below is computed independently of mlekit (math, scipy, finite differences).
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from scipy import optimize, special, stats
+
+from exercise_helpers import FAIL_MARK, PASS_MARK
+from mlekit.exercises import (lesson00, lesson01, lesson02, lesson03, lesson04, lesson05,
+                              lesson06, lesson08, lesson09, lesson10)
+
+
+def sig_digits(value: float, digits: int) -> float:
+    """*value* rounded to *digits* significant digits, as a student would type it."""
+    return float(f"{value:.{digits - 1}e}")
+
+
+def sigmoid(z):
+    return special.expit(z)
+
+
+#: (check, the exact answer from an independent computation)
+TYPED = {
+    "android_share": (lesson00.check_android_share, 7 / 10),
+    "nll_from_likelihood": (lesson00.check_nll_from_likelihood,
+                            -stats.binom.logpmf(7, 10, 0.7) + math.log(math.comb(10, 7))),
+    "surprise_ios": (lesson03.check_surprise_ios, -math.log(0.3)),
+    "gd_step": (lesson04.check_gd_step, 0.2 - 0.01 * (-7 / 0.2 + 3 / 0.8)),
+    "mse_error_signal": (lesson06.check_mse_error_signal,
+                         2 * sigmoid(6.0) * sigmoid(6.0) * (1 - sigmoid(6.0))),
+    "h_die": (lesson08.check_h_die, stats.entropy(np.full(6, 1 / 6), base=2)),
+    "backward_step": (lesson10.check_backward_step, 0.8 * 0.2 * -0.4),
+}
+
+
+def outcome(check, answer, capsys):
+    feedback = check(answer)
+    out = capsys.readouterr()
+    return feedback, out.out + out.err
+
+
+@pytest.mark.parametrize("digits", [4, 5, 6, 8])
+@pytest.mark.parametrize("name", TYPED)
+def test_a_typed_value_right_to_4_significant_digits_passes(name, digits, capsys):
+    check, exact = TYPED[name]
+    typed = sig_digits(exact, digits)
+    feedback, text = outcome(check, typed, capsys)
+    assert feedback, f"{name}: {typed!r} (exact {exact!r}) was rejected: {text}"
+    assert text.startswith(PASS_MARK)
+    if typed != exact and not math.isclose(typed, exact, rel_tol=1e-5):
+        assert "rounded" in text
+
+
+def test_the_examples_from_the_issue_pass(capsys):
+    assert outcome(lesson08.check_h_die, 2.585, capsys)[0]
+    assert outcome(lesson06.check_mse_error_signal, 0.004921, capsys)[0]
+    assert outcome(lesson03.check_surprise_ios, 1.20397, capsys)[0]
+
+
+@pytest.mark.parametrize("name", TYPED)
+def test_a_value_rounded_too_far_is_called_close_not_wrong(name, capsys):
+    check, exact = TYPED[name]
+    coarse = sig_digits(exact, 2)
+    if math.isclose(coarse, exact, rel_tol=5e-4):
+        pytest.skip("two digits are already exact here")
+    feedback, text = outcome(check, coarse, capsys)
+    assert not feedback and text.startswith(FAIL_MARK)
+    assert "close" in text and "4 significant digits" in text, text
+
+
+@pytest.mark.parametrize("name", TYPED)
+def test_typed_answers_in_other_numeric_forms_pass(name, capsys):
+    check, exact = TYPED[name]
+    for form in (np.float64(exact), np.float32(exact), np.array(exact), [exact],
+                 Fraction(exact).limit_denominator(10**6)):
+        feedback, text = outcome(check, form, capsys)
+        assert feedback, f"{name}: {form!r} was rejected: {text}"
+
+
+def test_a_typed_wrong_answer_still_fails(capsys):
+    for name, (check, exact) in TYPED.items():
+        feedback, text = outcome(check, exact * 1.01 + 0.01, capsys)
+        assert not feedback, f"{name}: a value 1 % off passed"
+
+
+# ------------------------------------------------------------------ computed answers
+def as_float32(func):
+    """The student's function, computed in float32 throughout."""
+    def student(*args):
+        cast = [np.asarray(a, dtype=np.float32) if isinstance(a, (float, np.ndarray)) else a
+                for a in args]
+        return np.asarray(func(*cast), dtype=np.float32)
+    return student
+
+
+def returning_list(func):
+    return lambda *args: np.asarray(func(*args)).tolist()
+
+
+def central_difference(f, h=1e-5):
+    return lambda v: (f(v + h) - f(v - h)) / (2 * h)
+
+
+def survey_nll(p):
+    return -stats.binom.logpmf(7, 10, p)
+
+
+def sigmoid_grad(z):
+    return sigmoid(z) * (1 - sigmoid(z))
+
+
+def bce_per_sample(z, t):
+    return -(t * special.log_expit(z) + (1 - t) * special.log_expit(-z))
+
+
+RIGHT_FUNCTIONS = {
+    "nll_gradient": (lesson04.check_nll_gradient, lambda p: -7 / p + 3 / (1 - p)),
+    "sigmoid_grad": (lesson10.check_sigmoid_grad, sigmoid_grad),
+    "bce_grad_logit": (lesson06.check_bce_grad_logit, lambda z, t: sigmoid(z) - t),
+    "best_constant_mse": (lesson05.check_best_constant_mse, np.mean),
+    "best_constant_mae": (lesson05.check_best_constant_mae, np.median),
+    "entropy_bits": (lesson08.check_entropy_bits,
+                     lambda p: stats.entropy(np.asarray(p, dtype=float), base=2)),
+    "kl": (lesson08.check_kl, lambda p, q: stats.entropy(p, q)),
+    "max_stable_lr": (lesson09.check_max_stable_lr, lambda c: 2 / c),
+    "binomial_probability": (lesson01.check_binomial_probability,
+                             lambda r, n, p: stats.binom.pmf(r, n, p)),
+}
+
+
+@pytest.mark.parametrize("name", RIGHT_FUNCTIONS)
+def test_a_right_function_passes_in_float64_and_in_float32(name, capsys):
+    check, func = RIGHT_FUNCTIONS[name]
+    assert outcome(check, func, capsys)[0]
+    feedback, text = outcome(check, as_float32(func), capsys)
+    assert feedback, f"{name} in float32 was rejected: {text}"
+
+
+@pytest.mark.parametrize("name", ["bce_grad_logit", "entropy_bits"])
+def test_a_list_result_passes(name, capsys):
+    check, func = RIGHT_FUNCTIONS[name]
+    feedback, text = outcome(check, returning_list(func), capsys)
+    assert feedback, text
+
+
+def test_finite_difference_gradients_pass(capsys):
+    h = 1e-6
+    assert outcome(lesson04.check_nll_gradient, central_difference(survey_nll, h), capsys)[0]
+    assert outcome(lesson10.check_sigmoid_grad, central_difference(sigmoid, h), capsys)[0]
+    fd_logit = lambda z, t: (bce_per_sample(z + h, t) - bce_per_sample(z - h, t)) / (2 * h)  # noqa: E731
+    feedback, text = outcome(lesson06.check_bce_grad_logit, fd_logit, capsys)
+    assert feedback, text
+
+    def neuron_grads(w, b, x, t):
+        loss = lambda w_, b_: (sigmoid(w_ * x + b_) - t) ** 2            # noqa: E731
+        return ((loss(w + h, b) - loss(w - h, b)) / (2 * h),
+                (loss(w, b + h) - loss(w, b - h)) / (2 * h))
+    feedback, text = outcome(lesson10.check_neuron_grads, neuron_grads, capsys)
+    assert feedback, text
+
+
+def test_numerical_minimisers_and_near_medians_pass(capsys):
+    def minimiser(loss):
+        def best(t):
+            t = np.asarray(t, dtype=float)
+            return optimize.minimize_scalar(lambda c: loss(t - c), bounds=(t.min(), t.max()),
+                                            method="bounded", options={"xatol": 1e-9}).x
+        return best
+
+    for check, loss in ((lesson05.check_best_constant_mse, lambda r: np.mean(r**2)),
+                        (lesson05.check_best_constant_mae, lambda r: np.mean(np.abs(r)))):
+        feedback, text = outcome(check, minimiser(loss), capsys)
+        assert feedback, text
+    feedback, text = outcome(lesson05.check_best_constant_mae,
+                             lambda t: np.median(t) + 1e-7, capsys)
+    assert feedback, text
+    feedback, text = outcome(lesson05.check_best_constant_mae,
+                             lambda t: np.float32(np.median(t)), capsys)
+    assert feedback, text
+    assert "not sorted" not in text
+
+
+def test_a_median_off_by_a_real_amount_still_fails(capsys):
+    feedback, text = outcome(lesson05.check_best_constant_mae, lambda t: np.median(t) + 0.5,
+                             capsys)
+    assert not feedback
+
+
+def test_other_right_forms_of_whole_numbers_and_fractions_pass(capsys):
+    assert outcome(lesson04.check_p_hat, lambda k, n: Fraction(k, n), capsys)[0]
+    assert outcome(lesson09.check_steps_per_epoch, lambda n, b: math.ceil(n / b), capsys)[0]
+    assert outcome(lesson09.check_steps_per_epoch, lambda n, b: np.ceil(n / b), capsys)[0]
+    assert outcome(lesson09.check_steps_per_epoch, lambda n, b: np.int64(-(-n // b)), capsys)[0]
+    assert outcome(lesson01.check_most_likely, np.int64(3), capsys)[0]
+    assert outcome(lesson01.check_most_likely, 3.0, capsys)[0]
+    assert outcome(lesson02.check_first_zero_n, np.array(1075), capsys)[0]
