@@ -21,7 +21,7 @@ def test_share_accepts_the_fraction(capsys, answer):
 
 @pytest.mark.parametrize("answer, hint", [
     (7, "count of people"), (70, "percentage"), (0.3, "share of iOS users"),
-    (1.5, "not between 0 and 1"), (0.5, "count the 1s"), (None, "still None"),
+    (1.5, "not between 0 and 1"), (0.5, "not the share of 1s"), (None, "still None"),
     ("0.7", "remove the quotes"), ([0.7, 0.3], "single number"),
 ])
 def test_share_slips(capsys, answer, hint):
@@ -36,7 +36,7 @@ def test_nll_accepts_minus_log_likelihood(capsys):
 
 @pytest.mark.parametrize("answer, hint", [
     (-NLL, "log L itself"), (-math.log10(0.7**7 * 0.3**3), "base 10"),
-    (0.7**7 * 0.3**3, "probability scale"), (3.0, "not -log"), (float("inf"), "not -log"),
+    (0.7**7 * 0.3**3, "probability scale"), (3.0, "not the NLL of the survey"), (float("inf"), "not the NLL of the survey"),
     (lambda: NLL, "is a function"),
 ])
 def test_nll_slips(capsys, answer, hint):

@@ -61,7 +61,7 @@ def test_binomial_accepts_scipy_and_numpy_answers(capsys):
 
 
 @pytest.mark.parametrize("slip, hint", [
-    (lambda r, n, p: p ** r * (1 - p) ** (n - r), "missing the factor nCr"),
+    (lambda r, n, p: p ** r * (1 - p) ** (n - r), "Count the orders too"),
     (lambda r, n, p: math.comb(n, r) * (1 - p) ** r * p ** (n - r), "swapped p and 1 - p"),
     (lambda r, n, p: math.log(reference_binomial(r, n, p)), "the log of the probability"),
     (lambda r, n, p: math.comb(r, n) * p ** r * (1 - p) ** (n - r) if r <= n else 0.0,

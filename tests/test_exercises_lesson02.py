@@ -80,7 +80,7 @@ def math_log_of_product(x, p):
     (lambda x, p: np.sum(x * np.log(1 - p) + (1 - x) * np.log(p)), "swapped p and 1 - p"),
     (lambda x, p: x * np.log(p) + (1 - x) * np.log(1 - p), "add the logs up"),
     (lambda x, p: 3.0, "positive number"),
-    (lambda x, p: -1.0, "not the sum"),
+    (lambda x, p: -1.0, "not the log-likelihood"),
     (lambda x, p: reference_loglik(x, p) if len(x) < 1000 else -1.0, "depends on the sample"),
 ])
 def test_loglik_slips_get_their_hint(capsys, slip, hint):

@@ -69,9 +69,9 @@ def test_bce_accepts_a_loop_over_lists(capsys):
 
 
 BCE_SLIPS = [
-    (lambda p, t: np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)), "minus sign"),
-    (lambda p, t: -np.mean(t * np.log(p)), "forgot the (1 - t) log(1 - p_hat) term"),
-    (lambda p, t: -np.mean((1 - t) * np.log(1 - p)), "forgot the t log(p_hat) term"),
+    (lambda p, t: np.mean(t * np.log(p) + (1 - t) * np.log(1 - p)), "is the mean log-likelihood"),
+    (lambda p, t: -np.mean(t * np.log(p)), "term for label 0 is missing"),
+    (lambda p, t: -np.mean((1 - t) * np.log(1 - p)), "term for label 1 is missing"),
     (lambda p, t: -np.sum(t * np.log(p) + (1 - t) * np.log(1 - p)), "asks for the mean"),
     (lambda p, t: -np.mean(t * np.log10(p) + (1 - t) * np.log10(1 - p)), "log base 10"),
     (lambda p, t: -np.mean(t * np.log2(p) + (1 - t) * np.log2(1 - p)), "log base 2"),
@@ -81,8 +81,28 @@ BCE_SLIPS = [
     (lambda p, t: -(np.mean(t) * np.mean(np.log(p)) + np.mean(1 - t) * np.mean(np.log(1 - p))),
      "averaged t and log p_hat separately"),
     (lambda p, t: -(t * np.log(p) + (1 - t) * np.log(1 - p)), "now average them"),
-    (lambda p, t: np.mean((p - t) ** 2), "is not the mean of"),
+    (lambda p, t: -np.mean(np.log(p)), "as if its label were 1"),
+    (lambda p, t: -np.mean(np.log(1 - p)), "as if its label were 0"),
+    (lambda p, t: np.mean((p - t) ** 2), "not the mean negative log-likelihood"),
 ]
+
+
+def test_no_bce_slip_is_named_for_another_one(capsys):
+    """Each diagnosed slip gets its own message and no other slip's (issue 12)."""
+    messages = {hint for _, hint in BCE_SLIPS}
+    for slip, hint in BCE_SLIPS:
+        _, _, err = run(ex.check_bce, slip, capsys)
+        others = [m for m in messages if m != hint and m in err]
+        assert not others, f"{hint!r} slip was told {others}"
+
+
+def test_every_bce_slip_differs_from_the_truth_on_the_probe_that_names_it():
+    for p, t, described in ex._bce_cases():
+        want = reference_bce(p, t)
+        for value, message in ex._bce_slips(p, t, described):
+            if ex.close(value, want):
+                # indistinguishable here: name_the_slip must not name it on this probe
+                assert ex.name_the_slip(want, want, [(value, message)]) is None
 
 
 @pytest.mark.parametrize("slip, hint", BCE_SLIPS)

@@ -147,7 +147,7 @@ def _naive(y, p):
     (lambda y, p: -y * np.log(np.where(p > 0, p, 1.0)), "one value per class and sample"),
     (lambda y, p: -np.mean(np.sum(p * np.log(y), axis=-1)), "log of the one-hot"),
     (_naive, "0 * log(0)"),
-    (lambda y, p: 0.5, "not the mean over the samples"),
+    (lambda y, p: 0.5, "not the mean cross entropy"),
 ])
 def test_cross_entropy_slips_get_their_hint(capsys, slip, hint):
     fb, out, err = run(ex.check_cross_entropy, slip, capsys)

@@ -65,7 +65,7 @@ def _naive_bits(p):
     (lambda p: np.where(p > 0, -p * np.log2(np.where(p > 0, p, 1.0)), 0.0), "add them up"),
     (lambda p: -np.sum(np.log2(p[p > 0])), "without weights"),
     (lambda p: -np.mean(p[p > 0] * np.log2(p[p > 0])), "instead of taking their mean"),
-    (lambda p: 1.0, "not -sum p_k log2 p_k"),
+    (lambda p: 1.0, "not the entropy in bits"),
 ])
 def test_entropy_slips_get_their_hint(capsys, slip, hint):
     fb, out, err = run(ex.check_entropy_bits, slip, capsys)

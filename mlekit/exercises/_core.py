@@ -42,7 +42,7 @@ import numpy as np
 from . import _progress
 
 __all__ = ["Feedback", "passed", "failed", "call_student", "as_number", "StudentError",
-           "close", "close_typed", "close_arrays", "rounded_note", "reject_near_miss", "check",
+           "close", "close_typed", "close_arrays", "name_the_slip", "rounded_note", "reject_near_miss", "check",
            "describe_answer", "require_answer", "ExerciseHelp", "PASS_MARK", "FAIL_MARK",
            "TYPED_DIGITS", "TYPED_RTOL", "COMPUTED_RTOL", "as_array"]
 
@@ -417,6 +417,28 @@ def close_arrays(a, b, rtol=COMPUTED_RTOL, atol=1e-12, *, scale=None, equal_nan=
         return False
     finite = ~inf_a
     return bool(np.allclose(a[finite], b[finite], rtol=rtol, atol=atol))
+
+
+def name_the_slip(got, want, slips, same=close):
+    """The message of the one slip *got* matches, or None.
+
+    *slips* is a sequence of ``(value, message)``: what a typical mistake gives on this
+    probe, and the sentence for it. A slip whose value is the right answer here cannot be
+    told apart from it, and two slips with the same value (but different messages) cannot be
+    told apart from each other; neither is ever named on this probe. So a student is told
+    "you did X" only when the answer matches X and nothing else.
+
+    >>> name_the_slip(-2.0, 2.0, [(-2.0, "sign"), (4.0, "factor 2")])
+    'sign'
+    >>> name_the_slip(2.0, 1.0, [(2.0, "sum"), (2.0, "factor 2")]) is None
+    True
+    """
+    matching = [(value, message) for value, message in slips
+                if same(got, value) and not same(value, want)]
+    messages = {message for _, message in matching}
+    if len(messages) != 1:
+        return None
+    return messages.pop()
 
 
 @dataclass(frozen=True)

@@ -57,8 +57,8 @@ def check_android_share(android_share):
         raise StudentError(f"android_share = {got:g} is not between 0 and 1, so it cannot be a "
                            "share.")
     reject_near_miss(got, want, "android_share")
-    raise StudentError(f"android_share = {got:g} is not the share of 1s in x. Try x.mean(), or "
-                       "count the 1s and divide by len(x).")
+    raise StudentError(f"android_share = {got:g} is not the share of 1s in x: the "
+                       "fraction of the answers that are Android (coded 1).")
 
 
 @check(
@@ -96,5 +96,5 @@ def check_nll_from_likelihood(nll):
         raise StudentError(f"nll = {got:.4g} is still on the probability scale; take the log "
                            "and flip the sign.")
     reject_near_miss(got, want, "nll")
-    raise StudentError(f"nll = {got:.4g} is not -log(0.7**7 * 0.3**3). Compute the likelihood "
-                       "first, then apply -np.log.")
+    raise StudentError(f"nll = {got:.4g} is not the NLL of the survey at p = 0.7. "
+                       "Compute the likelihood first, then take minus its natural log.")

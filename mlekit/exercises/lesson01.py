@@ -54,9 +54,9 @@ def _binomial_slip(got, r, n, p):
     comb = math.comb(n, r)
     core = p ** r * (1 - p) ** (n - r)
     if comb != 1 and _same(got, core):
-        return (f"binomial_probability({r}, {n}, {p}) is missing the factor nCr: p^r (1-p)^(n-r) "
-                "is the probability of one particular order of answers; multiply by the number "
-                "of orders, math.comb(n, r).")
+        return (f"binomial_probability({r}, {n}, {p}) is missing a factor: what you computed is "
+                "the probability of one particular order of answers. Count the orders too "
+                "(math.comb).")
     swapped = comb * p ** (n - r) * (1 - p) ** r
     if not _same(swapped, _binomial_reference(r, n, p)) and _same(got, swapped):
         return (f"binomial_probability({r}, {n}, {p}) swapped p and 1 - p: p is the probability "
@@ -109,7 +109,8 @@ def check_binomial_probability(binomial_probability):
             raise StudentError(hint)
         edge = " (an edge case: remember that 0 ** 0 is 1)" if p in (0.0, 1.0) else ""
         raise StudentError(f"binomial_probability({r}, {n}, {p}) returned {got:.4g}, which is not "
-                           f"nCr p^r (1-p)^(n-r){edge}. Build it from its three factors.")
+                           f"the probability of r successes in n trials{edge}. Build it from its three "
+                           "factors: the number of orders, the successes and the failures.")
     return ("Correct: your binomial probability matches at every (r, n, p) we tried, including "
             "r = 0, r = n, p = 0 and p = 1.")
 
@@ -157,7 +158,7 @@ def _gaussian_slip(got, x, mu, sigma):
                 "sigma ** 2 in the exponent and sigma * sqrt(2 pi) in front.")
     if _same(got, _gaussian_reference(x, mu, sigma ** 2)) and not _same(got, want):
         return (f"{call}: it looks as if you used the variance sigma ** 2 where sigma belongs. "
-                "The density is exp(-(x - mu)^2 / (2 sigma^2)) / (sigma sqrt(2 pi)).")
+                "The parameter sigma is the standard deviation; only the exponent squares it.")
     half_squared = float(np.prod(np.exp(-(x - mu) ** 2 / (2.0 * sigma))
                                  / (sigma * math.sqrt(2.0 * math.pi))))
     if _same(got, half_squared):

@@ -89,8 +89,9 @@ def _diagnose_small(got, x, p, where):
     if got > 0:
         raise StudentError(f"{at} returned {got:.4g}, a positive number. Each probability is at "
                            "most 1, so each log is at most 0 and so is their sum.")
-    raise StudentError(f"{at} returned {got:.4g}, which is not the sum of "
-                       "x log p + (1 - x) log(1 - p) over the answers.")
+    raise StudentError(f"{at} returned {got:.4g}, which is not the "
+                       "log-likelihood: the sum over the answers of the log of each answer's "
+                       "probability.")
 
 
 @check(
@@ -144,8 +145,7 @@ def check_bernoulli_log_likelihood(bernoulli_log_likelihood):
                            "underflowed. Sum the logs of the probabilities instead.")
     if not close(got, float(model.log_likelihood(x, p=p))):
         raise StudentError(f"On {where} at p = {p}, {_NAME} returned {got:.6g}, which is not the "
-                           "sum of x log p + (1 - x) log(1 - p); it is right on the small data "
-                           "sets, so look for a step that depends on the sample size.")
+                           "log-likelihood; it is right on the small data sets, so look for a step that depends on the sample size.")
     return (f"Correct: your sum of logs is right everywhere, even on {_LARGE_N} answers whose "
             "product underflows.")
 

@@ -45,11 +45,10 @@ def _diagnose_survey_nll(got: float, p: float) -> str | None:
     if close(got, -want):
         # never print the value here: it is the right answer with a minus sign
         return (f"Your NLL at p = {p:g} is negative: that is the log-likelihood log L(p). "
-                "The NLL is its negative, -7 log p - 3 log(1 - p); did you forget the minus "
-                "sign?")
+                "The NLL is its negative: did you forget the minus sign?")
     if close(got, -_K * math.log(p)):
         return (f"{at}; the survey has 10 answers, did you leave out the 3 iOS users? "
-                "Each of them adds -log(1 - p).")
+                "Each iOS answer adds its own surprise, with the probability of iOS.")
     if close(got, -(_N - _K) * math.log(1 - p)):
         return (f"{at}; the survey has 10 answers, did you leave out the 7 Android users? "
                 "Each of them adds -log p.")
@@ -104,7 +103,7 @@ def check_survey_nll(survey_nll):
         if hint is not None:
             raise StudentError(hint)
         raise StudentError(f"Your NLL at p = {p:g} is {got:.4g}, which is not "
-                           "-7 log p - 3 log(1 - p). Write one -log term per answer and add "
+                           "-log L(p) for the survey. Write one -log term per answer and add "
                            "them up: 7 Android terms and 3 iOS terms.")
     return ("Correct: your NLL matches -log L(p) at every p we tried, and it is smallest at "
             "p = 0.7.")
@@ -194,8 +193,8 @@ def check_mean_nll(mean_nll):
             raise StudentError(f"{where} is {got:.4g}: divide by the number of all answers "
                                f"(n = {n}), not by the number of ones or of zeros.")
         raise StudentError(f"{where} is {got:.4g}, which is not the average of "
-                           "-log p(x_i) over the answers. Each 1 costs -log p, each 0 costs "
-                           "-log(1 - p); add them and divide by len(x).")
+                           "-log p(x_i) over the answers. Compute the surprise of every answer "
+                           "under its own probability, then average over all answers.")
     return ("Correct: mean_nll works for the survey, all ones, all zeros, a single answer "
             "and 500 answers.")
 

@@ -59,13 +59,13 @@ def check_nll_gradient(nll_gradient):
         # diagnose the usual slips (never reveal the right value)
         if close(got, -want):
             raise StudentError(f"nll_gradient({p}) has the wrong sign. The NLL is -log L, so its "
-                               "derivative is minus the derivative of 7 log p + 3 log(1 - p).")
+                               "derivative carries that minus sign too.")
         if close(got, -_K / p):
             raise StudentError(f"nll_gradient({p}) = {got:.4g} only has the Android term; the 3 "
                                "iOS answers add a term from 3 log(1 - p).")
         if close(got, -_K / p - (_N - _K) / (1 - p)):
             raise StudentError(f"nll_gradient({p}) = {got:.4g}: check the sign of the iOS term. "
-                               "By the chain rule, d/dp log(1 - p) = -1/(1 - p).")
+                               "The chain rule brings in the derivative of the inner 1 - p.")
         if close(got, want / _N):
             raise StudentError(f"nll_gradient({p}) = {got:.4g} is the gradient of the mean NLL "
                                "(divided by 10). This exercise wants the summed NLL.")
@@ -140,8 +140,8 @@ def check_gd_step(p_next, *, p=0.2, lr=0.01):
         return (f"Correct{rounded_note(got, want)}: one step moved p from {p} towards the MLE 0.7, against the "
                 "gradient.")
     if close_typed(got, p + lr * grad):
-        raise StudentError("p_next moved uphill: gradient descent subtracts lr x gradient "
-                           "(theta+ = theta - lr dJ/dtheta).")
+        raise StudentError("p_next moved uphill: gradient descent steps against the gradient, "
+                           "so the scaled gradient is subtracted, not added.")
     if close_typed(got, p - grad):
         raise StudentError(f"p_next = {got:.4g} took a full gradient step; multiply the gradient "
                            f"by the learning rate lr = {lr} first.")

@@ -78,14 +78,14 @@ def _nll_slip(got, t, y_hat, sigma) -> str | None:
                 "exercise wants the sum over the points.")
     if close(got, s):
         return ("your function returns the sum of squared errors (SSE) itself. The Gaussian "
-                "NLL divides it by 2 sigma^2 and adds the constant term (N/2) log(2 pi sigma^2).")
+                "NLL scales it by the noise variance and adds a constant term from the densities' "
+                "normalising factors.")
     if n > 1 and close(got, s / n):
-        return ("your function returns the mean squared error (MSE). The Gaussian NLL is "
-                "SSE / (2 sigma^2) plus the constant term (N/2) log(2 pi sigma^2).")
+        return ("your function returns the mean squared error (MSE). The Gaussian NLL is a sum "
+                "over the points, not a mean, and it also depends on sigma.")
     if close(got, s / (2 * var)):
-        return ("your function has the squared-error term SSE / (2 sigma^2) but forgot the "
-                "constant term (N/2) log(2 pi sigma^2), which comes from the factor "
-                "1/sqrt(2 pi sigma^2) in front of every density.")
+        return ("your function has the squared-error term but forgot the constant term, which "
+                "comes from the normalising factor in front of every density.")
     if sigma != 1.0 and any(close(got, v) for v in (
             s / (2 * sigma) + n / 2 * math.log(2 * math.pi * sigma),
             s / (2 * var) + n / 2 * math.log(2 * math.pi * sigma),
@@ -94,10 +94,10 @@ def _nll_slip(got, t, y_hat, sigma) -> str | None:
                 "(t - y_hat)^2 / (2 sigma^2) in the exponent and 1/sqrt(2 pi sigma^2) in front.")
     if close(got, s / var + const):
         return ("the squared-error term is off by a factor 2: the exponent of the Gaussian is "
-                "-(t - y_hat)^2 / (2 sigma^2), so the NLL has SSE / (2 sigma^2).")
+                "-(t - y_hat)^2 over twice the variance.")
     if close(got, s / (2 * var) + 2 * const):
-        return ("the constant term is twice too large: -log(1/sqrt(2 pi sigma^2)) = "
-                "(1/2) log(2 pi sigma^2) per point, so N points give (N/2) log(2 pi sigma^2).")
+        return ("the constant term is twice too large: the normalising factor is a square root, "
+                "so its log comes with a factor one half.")
     if n > 1 and close(got, s / (2 * var) + const / n):
         return ("the constant term is added only once. Every one of the N densities has the "
                 "factor 1/sqrt(2 pi sigma^2), so the constant is (N/2) log(2 pi sigma^2).")
@@ -152,9 +152,9 @@ def check_gaussian_nll(gaussian_nll):
         hint = _nll_slip(got, t, y_hat, sigma)
         if hint is not None:
             raise StudentError(f"For {label}, {hint}")
-        raise StudentError(f"{where} returned {got:.4g}, which is not the Gaussian NLL. Write it "
-                           "as SSE / (2 sigma^2) + (N/2) log(2 pi sigma^2), with "
-                           "SSE = sum (t_i - y_hat_i)^2.")
+        raise StudentError(f"{where} returned {got:.4g}, which is not the Gaussian NLL. Take -log "
+                           "of each point's Gaussian density and add them up: each point gives "
+                           "a squared-error term and a constant term.")
     return ("Correct: your NLL matches -sum log N(t_i | y_hat_i, sigma^2) on every data set we "
             "tried.")
 
@@ -356,10 +356,10 @@ def check_sigma_hat(sigma_hat, *, noise=2.0, rng=1):
                            "(np.polyfit(x2, t2, 1)).")
     if close_typed(got, float(np.mean(np.abs(residuals)))):
         raise StudentError("sigma_hat is the mean absolute residual. The Gaussian MLE uses "
-                           "squares: sigma^2 is the mean of the squared residuals.")
+                           "squares of the residuals, not their absolute values.")
     if math.isfinite(got) and got <= 0:
         raise StudentError(f"sigma_hat = {got:.4g}, but a standard deviation is positive.")
     reject_near_miss(got, want, "sigma_hat")
     raise StudentError(f"sigma_hat = {got:.4g} is not the maximum likelihood estimate of sigma "
                        "for these data. Fit the least-squares line, take the residuals, and "
-                       "use sigma^2 = the mean of the squared residuals.")
+                       "find the sigma where the Gaussian NLL's derivative is zero.")

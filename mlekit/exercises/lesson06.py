@@ -25,7 +25,7 @@ from ..losses import binary_cross_entropy, binary_cross_entropy_with_logits_grad
 from ..neuron import neuron_loss_grad, neuron_output
 from ._core import (StudentError, as_array, as_number, call_student, check, close, close_arrays,
                     close_typed,
-                    describe_answer, reject_near_miss, reject_per_sample, rounded_note)
+                    describe_answer, name_the_slip, reject_near_miss, reject_per_sample, rounded_note)
 
 __all__ = ["check_bce", "check_bce_grad_logit", "check_mse_error_signal"]
 
@@ -83,40 +83,56 @@ def _terms(p, t):
     return tf * np.log(p), (1 - tf) * np.log(1 - p)
 
 
-def _diagnose_bce(got: float, p, t, where: str) -> str | None:
-    """The hint for a recognised slip in bce(p_hat, t), or None. Never quotes the answer."""
+def _bce_slips(p, t, where: str) -> list:
+    """(value, hint) of the usual slips in bce(p_hat, t) on this probe. No hint quotes a value."""
     want = float(binary_cross_entropy(p, t))
     pos, neg = _terms(p, t)
-    n = p.size
-    if close(got, -want):
-        return (f"{where} is negative: that is the mean log-likelihood. BCE has a minus sign "
-                "in front, -[t log p + (1 - t) log(1 - p)], so that it is never negative.")
-    if np.any(t == 0) and close(got, float(-np.mean(pos))):
-        return (f"{where}: you forgot the (1 - t) log(1 - p_hat) term, so the samples with "
-                "t = 0 cost nothing. Each label 0 contributes -log(1 - p_hat).")
-    if np.any(t == 1) and close(got, float(-np.mean(neg))):
-        return (f"{where}: you forgot the t log(p_hat) term, so the samples with t = 1 cost "
-                "nothing. Each label 1 contributes -log(p_hat).")
-    if n > 1 and close(got, want * n):
-        return (f"{where} is the sum over the samples. This exercise asks for the mean: divide "
-                "by the number of samples (np.mean instead of np.sum).")
-    if close(got, want / _LN10):
-        return f"{where}: you used log base 10 (np.log10). BCE uses the natural log, np.log."
-    if close(got, want / _LN2):
-        return f"{where}: you used log base 2 (np.log2). BCE uses the natural log, np.log."
-    if close(got, float(-np.mean(pos - neg))) or close(got, float(-np.mean(neg - pos))):
-        return (f"{where}: check the signs inside the bracket. Both terms are added, "
-                "t log p + (1 - t) log(1 - p), and the minus sign goes in front of the whole "
-                "bracket.")
     tf = t.astype(float)
-    if close(got, float(-np.mean(tf * np.log(1 - p) + (1 - tf) * np.log(p)))):
-        return (f"{where}: p_hat and 1 - p_hat are swapped. p_hat is the probability of t = 1, "
-                "so log(p_hat) goes with t and log(1 - p_hat) with 1 - t.")
-    if n > 1 and close(got, float(-np.mean(tf) * np.mean(np.log(p))
-                                  - np.mean(1 - tf) * np.mean(np.log(1 - p)))):
-        return (f"{where}: you averaged t and log p_hat separately. Multiply t_i by "
-                "log p_hat_i sample by sample first, then take the mean.")
-    return None
+    n = p.size
+    slips = [
+        (-want, f"{where} is negative: that is the mean log-likelihood. BCE has a minus sign "
+                "in front of the bracket, so that it is never negative."),
+        (want / _LN10, f"{where}: you used log base 10 (np.log10). BCE uses the natural log, "
+                       "np.log."),
+        (want / _LN2, f"{where}: you used log base 2 (np.log2). BCE uses the natural log, "
+                      "np.log."),
+        (float(-np.mean(pos - neg)), f"{where}: check the signs inside the bracket. The two "
+                                     "terms are added, and the minus sign goes in front of "
+                                     "the whole bracket."),
+        (float(-np.mean(neg - pos)), f"{where}: check the signs inside the bracket. The two "
+                                     "terms are added, and the minus sign goes in front of "
+                                     "the whole bracket."),
+        (float(-np.mean(tf * np.log(1 - p) + (1 - tf) * np.log(p))),
+         f"{where}: p_hat and 1 - p_hat are swapped. p_hat is the probability of t = 1, so "
+         "its log goes with t, and the log of 1 - p_hat with 1 - t."),
+        (float(-np.mean(np.log(p))), f"{where} does not depend on the labels: it charges "
+                                     "every sample as if its label were 1. A label 0 costs "
+                                     "the surprise of 1 - p_hat instead."),
+        (float(-np.mean(np.log(1 - p))), f"{where} does not depend on the labels: it charges "
+                                         "every sample as if its label were 0. A label 1 "
+                                         "costs the surprise of p_hat instead."),
+    ]
+    if np.any(t == 0):
+        slips.append((float(-np.mean(pos)), f"{where}: the samples with t = 0 cost nothing, so "
+                      "the term for label 0 is missing. Each label 0 contributes the surprise "
+                      "of 1 - p_hat."))
+    if np.any(t == 1):
+        slips.append((float(-np.mean(neg)), f"{where}: the samples with t = 1 cost nothing, so "
+                      "the term for label 1 is missing. Each label 1 contributes the surprise "
+                      "of p_hat."))
+    if n > 1:
+        slips.append((want * n, f"{where} is the sum over the samples. This exercise asks for "
+                      "the mean: divide by the number of samples (np.mean instead of np.sum)."))
+        slips.append((float(-np.mean(tf) * np.mean(np.log(p))
+                            - np.mean(1 - tf) * np.mean(np.log(1 - p))),
+                      f"{where}: you averaged t and log p_hat separately. Multiply t_i by "
+                      "log p_hat_i sample by sample first, then take the mean."))
+    return slips
+
+
+def _diagnose_bce(got: float, p, t, where: str) -> str | None:
+    """The hint for a recognised slip in bce(p_hat, t), or None. Never quotes the answer."""
+    return name_the_slip(got, float(binary_cross_entropy(p, t)), _bce_slips(p, t, where))
 
 
 @check(
@@ -143,7 +159,8 @@ def _diagnose_bce(got: float, p, t, where: str) -> str | None:
 )
 def check_bce(bce):
     """Check ``bce(p_hat, t)``, the mean binary cross entropy, for any arrays of probabilities."""
-    for p, t, described in _bce_cases():
+    cases = _bce_cases()
+    for index, (p, t, described) in enumerate(cases):
         where = f"bce(p_hat, t) for {described}"
         result = call_student(bce, "bce", p.copy(), t.copy())
         reject_per_sample(result, -np.add(*_terms(p, t)), where, "loss per sample", "average them")
@@ -151,12 +168,19 @@ def check_bce(bce):
         want = float(binary_cross_entropy(p, t))
         if close(got, want):
             continue
-        hint = _diagnose_bce(got, p, t, where)
-        if hint is not None:
-            raise StudentError(hint)
-        raise StudentError(f"{where} returned {got:.4g}, which is not the mean of "
-                           "-[t log p_hat + (1 - t) log(1 - p_hat)]. Compute that bracket for "
-                           "every sample with numpy, then take np.mean and flip the sign.")
+        # a slip that cannot be told apart on this probe may be on a later one
+        for p2, t2, described2 in cases[index:]:
+            where2 = f"bce(p_hat, t) for {described2}"
+            try:
+                got2 = as_number(call_student(bce, "bce", p2.copy(), t2.copy()), where2)
+            except StudentError:
+                continue
+            hint = _diagnose_bce(got2, p2, t2, where2)
+            if hint is not None:
+                raise StudentError(hint)
+        raise StudentError(f"{where} returned {got:.4g}, which is not the mean "
+                           "negative log-likelihood of the labels. Compute each sample's loss "
+                           "from its own label with numpy, then average.")
     return ("Correct: your BCE matches the mean Bernoulli NLL on every data set we tried, from "
             "one sample to 200.")
 
@@ -192,7 +216,7 @@ def _diagnose_grad(got, z, t, where: str) -> str | None:
                 "of dJ/dy_hat; nothing is left to multiply.")
     if _all_close(got, 2 * want * s * (1 - s)):
         return (f"{where} is the error signal of the squared error (y_hat - t)^2, not of BCE. "
-                "Differentiate -[t log sigma(z) + (1 - t) log(1 - sigma(z))] instead.")
+                "Differentiate the per-sample BCE instead.")
     if _all_close(got, z - t):
         return (f"{where}: you used the logit z itself as the prediction. The prediction is "
                 "y_hat = sigma(z); apply the sigmoid first.")
@@ -240,8 +264,8 @@ def check_bce_grad_logit(bce_grad_logit):
         hint = _diagnose_grad(got, z, t, where)
         if hint is not None:
             raise StudentError(hint)
-        raise StudentError(f"{where} is not the derivative of -[t log sigma(z) + (1 - t) "
-                           "log(1 - sigma(z))] with respect to z. Use the chain rule through "
+        raise StudentError(f"{where} is not the derivative of the per-sample BCE with "
+                           "respect to z. Use the chain rule through "
                            "y_hat = sigma(z) and simplify.")
     return ("Correct: the gradient with respect to the logit is prediction minus label, and yours "
             "stays finite even at z = 1000.")
@@ -286,18 +310,18 @@ def check_mse_error_signal(delta_mse, *, w=3.0, b=3.0, x=1.0, t=0.0):
         raise StudentError(f"delta_mse has the wrong sign. y is above the target t = {t:g}, so "
                            "the loss falls when z falls: dJ/dz is positive.")
     if close_typed(got, want / 2):
-        raise StudentError("delta_mse is missing a factor 2: the derivative of (y - t)^2 with "
-                           "respect to y is 2 (y - t).")
+        raise StudentError("delta_mse is missing a factor 2: differentiate the square fully, "
+                           "its exponent comes down as a factor.")
     if close_typed(got, y - t):
         raise StudentError("delta_mse is the error signal of BCE, y - t. For the squared error "
                            "the chain rule keeps the sigmoid's derivative: "
                            "dJ/dz = dJ/dy * dy/dz.")
     if close_typed(got, 2 * (y - t)):
         raise StudentError("delta_mse is dJ/dy only. The error signal is dJ/dz: multiply by "
-                           "dy/dz = sigma'(z) = y (1 - y).")
+                           "dy/dz, the sigmoid's slope at z.")
     if close_typed(got, slope):
         raise StudentError("delta_mse is the sigmoid's derivative sigma'(z) alone. Multiply it "
-                           "by dJ/dy = 2 (y - t).")
+                           "by dJ/dy, the derivative of the squared error with respect to y.")
     if close_typed(got, (y - t) ** 2):
         raise StudentError("delta_mse is the loss (y - t)^2 itself. The error signal is its "
                            "derivative with respect to z.")
@@ -305,10 +329,11 @@ def check_mse_error_signal(delta_mse, *, w=3.0, b=3.0, x=1.0, t=0.0):
                           (b, f"b = {b:g} (the weight term is missing)")):
         if z_wrong != z:
             y_w = float(_math.sigmoid(np.asarray(z_wrong)))
-            if close_typed(got, 2 * (y_w - t) * y_w * (1 - y_w)) or close_typed(got, (y_w - t) * y_w * (1 - y_w)):
+            wrong = 2 * (y_w - t) * y_w * (1 - y_w)
+            if close_typed(got, wrong) or close_typed(got, wrong / 2):
                 raise StudentError(f"delta_mse was computed at z = {what}. The neuron's input "
                                    f"is z = w x + b = {z:g}.")
     reject_near_miss(got, want, "delta_mse")
     raise StudentError(f"delta_mse = {got:.4g} is not dJ/dz for J = (y - t)^2 at w = {w:g}, "
-                       f"b = {b:g}. Compute z = w x + b and y = sigma(z), then "
-                       "2 (y - t) y (1 - y).")
+                       f"b = {b:g}. Compute z = w x + b and y = sigma(z), then chain the two "
+                       "derivatives dJ/dy and dy/dz.")

@@ -299,7 +299,7 @@ def check_cross_entropy(cross_entropy_fn):
             raise StudentError(f"{where} is infinite although every true class has a "
                                "positive probability. Did you take the log of the one-hot "
                                "y (it has zeros)? The prediction y_hat goes inside the "
-                               "log, the target y outside: -y^T log y_hat.")
+                               "log; the target y only selects which log counts.")
         got = as_number(result, where)
         want = float(cross_entropy(p, y))          # reduction="mean" over the N samples
         if close(got, want):
@@ -321,7 +321,7 @@ def check_cross_entropy(cross_entropy_fn):
                 raise StudentError(f"{where} includes terms (1 - y_k) log(1 - y_hat_k): that "
                                    "is binary cross entropy applied to every class. With "
                                    "softmax outputs, the other classes already enter through "
-                                   "the normalisation; the loss is only -y^T log y_hat.")
+                                   "the normalisation, so only the true class's term counts.")
         if close(got, s["one_minus"]) or close(got, -s["one_minus"]):
             raise StudentError(f"{where} uses log(1 - y_hat). The likelihood of the true class "
                                "is y_hat itself, so the loss is -log y_hat of that class.")
@@ -339,9 +339,9 @@ def check_cross_entropy(cross_entropy_fn):
             raise StudentError(f"{where} is close to the right value but not equal to it. Did "
                                "you add a small eps inside the log or clip y_hat? Use the exact "
                                "log of the true class's probability.")
-        raise StudentError(f"{where} returned {got:.4g}, which is not the mean over the samples "
-                           "of -y_i^T log y_hat_i. For each sample take -log of the probability "
-                           "of its true class, then average.")
+        raise StudentError(f"{where} returned {got:.4g}, which is not the mean cross entropy "
+                           "over the samples. Each sample's loss is its surprise at its own "
+                           "label under the predicted probabilities.")
     return ("Correct: your cross entropy matches mlekit for one sample, batches, two classes "
             "and zero probabilities outside the true class.")
 

@@ -104,8 +104,8 @@ def check_entropy_bits(entropy_bits):
                         "Leave out the entries with p_k = 0, for example with p = p[p > 0].")
         if arr is not None and arr.ndim >= 1 and arr.size == p.size and p.size > 1:
             if close_arrays(arr.ravel(), _entropy_terms_bits(p)):
-                raise StudentError(f"{where} returned {p.size} values, one term -p_k log2 p_k "
-                                   "per outcome. That is the right start: now add them up "
+                raise StudentError(f"{where} returned {p.size} values, one term per outcome "
+                                   "(its weighted surprise). That is the right start: now add them up "
                                    "into one number.")
         got = as_number(result, where)
         want = float(information.entropy(p, unit="bits"))
@@ -113,7 +113,7 @@ def check_entropy_bits(entropy_bits):
             continue
         if want > 0 and close(got, -want):
             raise StudentError(f"{where} is negative, but an entropy never is: each log2 p_k "
-                               "is <= 0. Did you forget the minus sign in -sum p_k log2 p_k?")
+                               "is <= 0. Did you forget the minus sign in front of the sum?")
         if want > 0 and close(got, want * _LN2):
             raise StudentError(f"{where} = {got:.4g} is in nats: you used the natural log "
                                "(np.log). This exercise wants bits: use np.log2.")
@@ -126,12 +126,12 @@ def check_entropy_bits(entropy_bits):
                                "weights. The entropy is their average: weight each one by how "
                                "often it happens, p_k.")
         if close(got, float(-np.mean(seen * np.log2(seen)))):
-            raise StudentError(f"{where} = {got:.4g} averages the terms -p_k log2 p_k. The "
+            raise StudentError(f"{where} = {got:.4g} averages the weighted surprises. The "
                                "weights p_k already make it an average: add the terms up "
                                "instead of taking their mean.")
-        raise StudentError(f"{where} returned {got:.4g}, which is not -sum p_k log2 p_k. "
-                           "Weight each outcome's surprise -log2 p_k by its probability p_k "
-                           "and add them up.")
+        raise StudentError(f"{where} returned {got:.4g}, which is not the entropy "
+                           "in bits: the average surprise of an outcome, each surprise weighted "
+                           "by how often it happens.")
     return ("Correct: entropy_bits matches H(p) in bits on every distribution we tried, zeros "
             "and certain outcomes included.")
 
@@ -232,7 +232,7 @@ def check_h_die(h_die, *, sides=6):
                 "between 2 bits (four faces) and 3 bits (eight faces).")
     if close_typed(got, -want):
         raise StudentError("h_die is negative, but an entropy never is. Check the minus sign "
-                           "in H = -sum p_k log2 p_k.")
+                           "in front of the sum.")
     if close_typed(got, want * _LN2):
         raise StudentError(f"h_die = {got:.4g} is in nats (natural log). This exercise wants "
                            "bits: use np.log2.")
@@ -240,16 +240,14 @@ def check_h_die(h_die, *, sides=6):
         raise StudentError(f"h_die = {got:.4g} uses log base 10. This exercise wants bits: "
                            "use np.log2.")
     if close_typed(got, want / sides):
-        raise StudentError(f"h_die = {got:.4g} is the term of one face only, "
-                           f"-(1/{sides}) log2(1/{sides}). The entropy adds up the terms of "
-                           f"all {sides} faces.")
+        raise StudentError(f"h_die = {got:.4g} is the term of one face only. The "
+                           f"entropy adds up the terms of all {sides} faces.")
     if close_typed(got, float(sides)):
         raise StudentError(f"h_die = {got:.4g} counts the faces. The entropy is the average "
-                           "surprise of a roll: -sum p_k log2 p_k with p_k = 1/"
-                           f"{sides}.")
+                           "surprise of a roll, in bits.")
     if close_typed(got, 1.0 / sides):
         raise StudentError(f"h_die = {got:.4g} is the probability of one face. Take the "
                            "surprise -log2 p_k of each face and average it over the faces.")
     reject_near_miss(got, want, "h_die")
     raise StudentError(f"h_die = {got:.4g} is not the entropy of a fair {sides}-sided die in "
-                       f"bits. Every face has p_k = 1/{sides}; compute -sum p_k log2 p_k.")
+                       f"bits. Every face is equally likely: what is the surprise of one roll?")

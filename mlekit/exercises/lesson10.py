@@ -151,14 +151,14 @@ def _diagnose_neuron(gw, gb, w, b, x, t) -> str | None:
     if both(want_b, want_w):
         return "You returned (dL/db, dL/dw); the order asked for is (dL/dw, dL/db)."
     if both(-want_w, -want_b):
-        return ("Both gradients have the wrong sign. d/dy (y - t)^2 = 2(y - t), not 2(t - y); "
-                "check the first factor of the chain.")
+        return ("Both gradients have the wrong sign: check the first factor of the chain, "
+                "dL/dy. Is the loss rising or falling in y when y is above t?")
     if both(want_w / 2, want_b / 2):
-        return ("Both gradients are half the right size: you forgot the factor 2 from "
-                "d/dy (y - t)^2 = 2(y - t).")
+        return ("Both gradients are half the right size: differentiating the square brings "
+                "down a factor 2.")
     if both((y - t) * x, y - t):
         return ("You forgot both the factor 2 from the square and the sigmoid's slope "
-                "sigma'(z) = y(1 - y). The chain is dL/dy * dy/dz * dz/dw.")
+                "dy/dz: the chain has a local derivative for every node on the path.")
     if both(2 * (y - t) * x, 2 * (y - t)):
         return ("You forgot sigma'(z): between dL/dy and dz/dw the chain passes through "
                 "y = sigma(z), whose local derivative is y(1 - y).")
@@ -169,10 +169,11 @@ def _diagnose_neuron(gw, gb, w, b, x, t) -> str | None:
         return ("You applied f(1 - f) to z = wx + b; f is the sigmoid's output y = sigma(z), "
                 "so the local derivative is y(1 - y).")
     if x != 1.0 and close(gw, want_b) and close(gb, want_b):
-        return ("Your dL/dw equals your dL/db: you forgot the last factor dz/dw = x. "
+        return ("Your dL/dw equals your dL/db: you forgot the last factor dz/dw. "
                 "(dz/db = 1, so dL/db has no such factor.)")
     if close(gb, want_b) and x != 1.0 and close(gw, want_b * w):
-        return "In dL/dw the last factor is dz/dw = x, the input, not the weight w."
+        return ("In dL/dw the last factor is dz/dw: differentiate z = wx + b with respect "
+                "to w, not to x.")
     if close(gw, want_w) and close(gb, want_w):
         return "dL/db has no factor x: dz/db = 1, so dL/db = dL/dz."
     if close(gw, want_w) and not close(gb, want_b):
@@ -180,7 +181,7 @@ def _diagnose_neuron(gw, gb, w, b, x, t) -> str | None:
                 "factor dz/db = 1.")
     if close(gb, want_b) and not close(gw, want_w):
         return ("Your dL/db is right but dL/dw is not; multiply dL/db by the last factor "
-                "dz/dw = x.")
+                "dz/dw.")
     return None
 
 
@@ -216,8 +217,8 @@ def check_neuron_grads(neuron_grads):
         if hint:
             raise StudentError(f"{where}: {hint}")
         raise StudentError(f"{where} does not match the chain rule. Multiply the local "
-                           "derivatives along the path: dL/dy = 2(y - t), dy/dz = y(1 - y), "
-                           "dz/dw = x (and dz/db = 1).")
+                           "derivatives along the path from L back to w (and to b): one for "
+                           "the square, one for the sigmoid, one for z = wx + b.")
     return ("Correct: your gradients match backpropagation at every (w, b, x, t) we tried, "
             "including a saturated sigmoid.")
 
