@@ -132,7 +132,7 @@ RIGHT_FUNCTIONS = {
     "entropy_bits": (lesson08.check_entropy_bits,
                      lambda p: stats.entropy(np.asarray(p, dtype=float), base=2)),
     "kl": (lesson08.check_kl, lambda p, q: stats.entropy(p, q)),
-    "max_stable_lr": (lesson09.check_max_stable_lr, lambda c: 2 / c),
+    "best_lr": (lesson09.check_best_lr, lambda c_min, c_max: 2 / (c_min + c_max)),
     "binomial_probability": (lesson01.check_binomial_probability,
                              lambda r, n, p: stats.binom.pmf(r, n, p)),
 }
@@ -198,9 +198,12 @@ def test_a_median_off_by_a_real_amount_still_fails(capsys):
 
 def test_other_right_forms_of_whole_numbers_and_fractions_pass(capsys):
     assert outcome(lesson04.check_p_hat, lambda k, n: Fraction(k, n), capsys)[0]
-    assert outcome(lesson09.check_steps_per_epoch, lambda n, b: math.ceil(n / b), capsys)[0]
-    assert outcome(lesson09.check_steps_per_epoch, lambda n, b: np.ceil(n / b), capsys)[0]
-    assert outcome(lesson09.check_steps_per_epoch, lambda n, b: np.int64(-(-n // b)), capsys)[0]
+    def seen(n, b, steps):
+        epochs, rest = divmod(steps, math.ceil(n / b))
+        return epochs * n + rest * b
+    assert outcome(lesson09.check_samples_seen, seen, capsys)[0]
+    assert outcome(lesson09.check_samples_seen, lambda *a: np.int64(seen(*a)), capsys)[0]
+    assert outcome(lesson09.check_samples_seen, lambda *a: np.float32(seen(*a)), capsys)[0]
     assert outcome(lesson01.check_most_likely, np.int64(3), capsys)[0]
     assert outcome(lesson01.check_most_likely, 3.0, capsys)[0]
     assert outcome(lesson02.check_first_zero_n, np.array(1075), capsys)[0]

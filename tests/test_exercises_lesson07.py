@@ -4,6 +4,7 @@ hint, wrong types get a sentence instead of a traceback, and no message reveals 
 from __future__ import annotations
 
 import numpy as np
+from scipy import special
 import pytest
 
 from mlekit.exercises import lesson07 as ex
@@ -49,7 +50,6 @@ CE_SECRETS = [-np.log(0.65),
               reference_cross_entropy(np.eye(2)[[0, 1, 1, 0]],
                                       np.array([[0.9, 0.1], [0.4, 0.6], [0.2, 0.8], [0.5, 0.5]])),
               np.log(2.0) / 2]
-GRAD_SECRET = [-0.35]          # 0.2, 0.1, 0.05 also occur in y_hat, which the task states
 
 
 # ------------------------------------------------------------------ exercise 1
@@ -171,39 +171,59 @@ def test_cross_entropy_wrong_types_get_a_sentence(capsys, answer, hint):
 
 
 # ------------------------------------------------------------------ exercise 3
-def test_logit_gradient_accepts_y_hat_minus_y(capsys):
-    for answer in (EXAMPLE - ONEHOT, [0.2, 0.1, -0.35, 0.05], (0.2, 0.1, -0.35, 0.05)):
+#: exercise 3's sample: logits [1, 2, -0.5], true class 0; the reference is scipy's softmax
+Z3 = np.array([1.0, 2.0, -0.5])
+Y3 = np.array([1.0, 0.0, 0.0])
+P3 = special.softmax(Z3)
+GRAD3 = P3 - Y3
+
+
+def test_exercise_3_is_not_the_worked_example_the_lesson_prints():
+    assert GRAD3.shape != (EXAMPLE - ONEHOT).shape
+
+
+def test_logit_gradient_accepts_y_hat_minus_y_in_every_form(capsys):
+    for answer in (GRAD3, GRAD3.tolist(), tuple(GRAD3), GRAD3.astype(np.float32),
+                   np.round(GRAD3, 4), [-0.7463, 0.6897, 0.05661]):
         fb, out, err = run(ex.check_logit_gradient, answer, capsys)
-        assert fb and out.startswith(PASS_MARK) and err == ""
+        assert fb and out.startswith(PASS_MARK) and err == "", err
 
 
 @pytest.mark.parametrize("answer, hint", [
-    (ONEHOT - EXAMPLE, "wrong sign"),
-    (-ONEHOT / EXAMPLE, "with respect to the probabilities"),
-    (EXAMPLE, "left out the one-hot target"),
-    (-ONEHOT, "just the one-hot target"),
-    ((EXAMPLE - ONEHOT) / 4, "divided by 4"),
-    (EXAMPLE - np.array([0.0, 0.0, 0.0, 1.0]), "position 3"),
-    (EXAMPLE - np.array([0.0, 1.0, 0.0, 0.0]), "position 1"),
-    (EXAMPLE - ONEHOT + 0.01, "does not sum to 0"),
-    (np.array([0.3, -0.1, -0.35, 0.15]), "not dCE/dz"),
+    (-GRAD3, "wrong sign"),
+    (-Y3 / P3, "with respect to the probabilities"),
+    (P3, "target is missing"),
+    (-Y3, "just the one-hot target"),
+    (GRAD3 / 3, "divided by the number of classes"),
+    (Z3 - Y3, "apply the softmax"),
+    (P3 - np.array([0.0, 1.0, 0.0]), "position 1"),
+    (P3 - np.array([0.0, 0.0, 1.0]), "position 2"),
+    (GRAD3 + 0.01, "does not sum to 0"),
+    (np.array([0.3, -0.1, -0.2]), "not dCE/dz"),
+    (EXAMPLE - ONEHOT, "four entries, like the worked example"),
     (None, "still None"),
     ("y_hat - y", "remove the quotes"),
     (True, "True/False"),
     (0.5, "single number"),
     ([0.2, 0.1], "shape (2,)"),
     (..., "`...`"),
-    (np.array([np.nan] * 4), "NaN"),
+    (np.array([np.nan] * 3), "NaN"),
     (print, "a function"),
 ])
 def test_logit_gradient_slips_get_their_hint(capsys, answer, hint):
     fb, out, err = run(ex.check_logit_gradient, answer, capsys)
     assert_clear_failure(fb, out, err, hint)
-    assert not answer_leaks(err, GRAD_SECRET)
+    assert not answer_leaks(err, GRAD3)
+
+
+def test_each_logit_gradient_slip_differs_from_the_truth():
+    slips = [-GRAD3, P3, Z3 - Y3, GRAD3 / 3, P3 - np.array([0.0, 1.0, 0.0]),
+             P3 - np.array([0.0, 0.0, 1.0])]
+    assert all(not np.allclose(slip, GRAD3, atol=1e-3) for slip in slips)
 
 
 def test_checks_return_feedback_that_displays_nothing_more():
     from mlekit.exercises import Feedback
 
-    assert "Correct" in ex.check_logit_gradient.__wrapped__(EXAMPLE - ONEHOT)
+    assert "Correct" in ex.check_logit_gradient.__wrapped__(GRAD3)
     assert Feedback(True, "x")._ipython_display_() is None

@@ -28,12 +28,14 @@ def reference_run_gd(grad, theta0, lr, steps):
     return theta
 
 
-def reference_max_stable_lr(curvature):
-    return 2 / curvature
+def reference_best_lr(c_min, c_max):
+    return 2 / (c_min + c_max)
 
 
-def reference_steps_per_epoch(n, batch_size):
-    return -(-n // batch_size)
+def reference_samples_seen(n, batch_size, steps):
+    per_epoch = -(-n // batch_size)
+    epochs, rest = divmod(steps, per_epoch)
+    return epochs * n + rest * batch_size
 
 
 def raises_key_error(*args):
@@ -51,7 +53,7 @@ FIRST_GD = 2.0 + 3.0 * 0.7 ** 10
 def test_references_agree_with_the_lesson():
     assert math.isclose(reference_run_gd(quad_grad, 5.0, 0.1, 10), FIRST_GD)
     assert reference_run_gd(lambda th: 2 * (th - 2.0), 4.5, 0.25, 3) == 2.3125   # section 1
-    assert reference_max_stable_lr(2.0) == 1.0 and reference_steps_per_epoch(30, 8) == 4
+    assert reference_best_lr(2.0, 20.0) == 1 / 11 and reference_samples_seen(30, 8, 6) == 46
 
 
 # ------------------------------------------------------------------ exercise 1
@@ -137,87 +139,113 @@ def test_run_gd_wrong_types_get_a_sentence(capsys, answer, hint):
 
 
 # ------------------------------------------------------------------ exercise 2
-def test_max_stable_lr_accepts_the_reference(capsys):
-    fb, out, err = run(ex.check_max_stable_lr, reference_max_stable_lr, capsys)
-    assert fb and out.startswith(CHECK) and err == ""
+def test_best_lr_reference_is_the_brute_force_minimiser_of_the_slowest_contraction():
+    for c_min, c_max in ex._BOWLS:
+        grid = np.linspace(1e-6, 2 / c_max, 100_001)
+        worst = np.maximum(abs(1 - grid * c_min), abs(1 - grid * c_max))
+        assert math.isclose(grid[np.argmin(worst)], reference_best_lr(c_min, c_max), rel_tol=1e-4)
+
+
+def test_best_lr_accepts_the_reference_and_a_numerical_minimiser(capsys):
+    from scipy.optimize import minimize_scalar
+
+    def numerical(c_min, c_max):
+        return minimize_scalar(lambda a: max(abs(1 - a * c_min), abs(1 - a * c_max)),
+                               bounds=(0, 2 / c_max), method="bounded",
+                               options={"xatol": 1e-10}).x
+    for answer in (reference_best_lr, numerical):
+        fb, out, err = run(ex.check_best_lr, answer, capsys)
+        assert fb and out.startswith(CHECK) and err == "", err
 
 
 @pytest.mark.parametrize("slip, hint", [
-    (lambda c: 1 / c, "one single step"),
-    (lambda c: c / 2, "denominator"),
-    (lambda c: 2 * c, "denominator"),
-    (lambda c: -2 / c, "positive"),
-    (lambda c: 1.9 / c, "between -1 and 1"),
-    (lambda c: 0.1, "between -1 and 1"),
+    (lambda a, b: 2 / b, "stability limit of the steep axis"),
+    (lambda a, b: 1 / b, "solves the steep axis in one step"),
+    (lambda a, b: 1 / a, "solves the flat axis in one step"),
+    (lambda a, b: 2 / a, "stability limit of the flat axis"),
+    (lambda a, b: 1 / (a + b), "half the right size"),
+    (lambda a, b: -2 / (a + b), "positive"),
+    (lambda a, b: 0.3, "does not converge at all"),
+    (lambda a, b: 0.07, "larger of their sizes"),
 ])
-def test_max_stable_lr_slips_get_their_hint(capsys, slip, hint):
-    fb, out, err = run(ex.check_max_stable_lr, slip, capsys)
-    assert not fb and out == "" and err.startswith(CROSS) and hint in err
-    # the first probe is curvature 8: its answer 0.25 must never be shown (the student's own
-    # value, echoed after "returned", may be -0.25)
+def test_best_lr_slips_get_their_hint(capsys, slip, hint):
+    fb, out, err = run(ex.check_best_lr, slip, capsys)
+    assert not fb and out == "" and err.startswith(CROSS) and hint in err, err
     shown = re.sub(r"returned -?[\d.e+-]+", "", err)
-    assert not answer_leaks(shown, [reference_max_stable_lr(8.0)])
+    assert not answer_leaks(shown, [reference_best_lr(2.0, 20.0)])
+
+
+def test_each_best_lr_slip_differs_from_the_truth_on_the_first_bowl():
+    c_min, c_max = ex._BOWLS[0]
+    slips = [2 / c_max, 1 / c_max, 1 / c_min, 2 / c_min, 1 / (c_min + c_max)]
+    values = slips + [reference_best_lr(c_min, c_max)]
+    assert len({round(v, 6) for v in values}) == len(values)
 
 
 @pytest.mark.parametrize("answer, hint", [
     (None, "is None"),
     (0.25, "should be a function"),
     (not_implemented, "NotImplementedError"),
-    (lambda c: math.log(-c), "raised ValueError"),
-    (lambda c: "2 / c", "remove the quotes"),
-    (lambda c: [2 / c, 1 / c], "single number"),
-    (lambda c: None, "forget the `return`"),
+    (lambda a: 0.1, "raised TypeError"),
 ])
-def test_max_stable_lr_wrong_types_get_a_sentence(capsys, answer, hint):
-    fb, out, err = run(ex.check_max_stable_lr, answer, capsys)
+def test_best_lr_wrong_types_get_a_sentence(capsys, answer, hint):
+    fb, out, err = run(ex.check_best_lr, answer, capsys)
     assert not fb and err.startswith(CROSS) and hint in err and "Traceback" not in err
 
 
 # ------------------------------------------------------------------ exercise 3
-def test_steps_per_epoch_accepts_the_reference_and_ceil(capsys):
-    for answer in (reference_steps_per_epoch, lambda n, b: math.ceil(n / b),
-                   lambda n, b: float(np.ceil(n / b)), lambda n, b: (n + b - 1) // b):
-        fb, out, err = run(ex.check_steps_per_epoch, answer, capsys)
-        assert fb and out.startswith(CHECK) and err == ""
+def test_samples_seen_reference_matches_a_simulation_of_sgd():
+    for n, b, steps in ex._SEEN_CASES:
+        batches = [len(xb) for xb, _ in
+                   (pair for _ in range(steps + 1)
+                    for pair in ex.minibatches(np.arange(n), np.arange(n), batch_size=b,
+                                               shuffle=False))][:steps]
+        assert sum(batches) == reference_samples_seen(n, b, steps)
+
+
+def test_samples_seen_accepts_the_reference_and_a_loop(capsys):
+    def loop(n, b, steps):
+        seen, left = 0, n
+        for _ in range(steps):
+            take = min(b, left)
+            seen, left = seen + take, left - take
+            if left == 0:
+                left = n
+        return seen
+    for answer in (reference_samples_seen, loop, lambda n, b, s: float(reference_samples_seen(n, b, s))):
+        fb, out, err = run(ex.check_samples_seen, answer, capsys)
+        assert fb and out.startswith(CHECK) and err == "", err
 
 
 @pytest.mark.parametrize("slip, hint", [
-    (lambda n, b: n // b, "rounding down"),
-    (lambda n, b: round(n / b), "rounding down"),          # 30/8 rounds up; 1000/32 does not
-    (lambda n, b: math.floor(n / b), "rounding down"),
-    (lambda n, b: n / b, "not a whole number"),
-    (lambda n, b: b / n, "swapped"),
-    (lambda n, b: n * b, "don't multiply"),
-    (lambda n, b: n, "one step per sample"),
-    (lambda n, b: n // b + 1, "adding 1"),
-    (lambda n, b: 5, "Count the batches"),
+    (lambda n, b, s: s * b, "counted as a full batch"),
+    (lambda n, b, s: min(s * b, n), "stopped after one epoch"),
+    (lambda n, b, s: (s // -(-n // b)) * n, "the whole epochs are right"),
+    (lambda n, b, s: s * n / -(-n // b), "spreads the samples evenly"),
+    (lambda n, b, s: (s // -(-n // b)) * n + (s % -(-n // b)) * (n % b or b), "full batches, not small"),
+    (lambda n, b, s: -1, "0 or more"),
+    (lambda n, b, s: s, "Split the updates into whole epochs"),
 ])
-def test_steps_per_epoch_slips_get_their_hint(capsys, slip, hint):
-    fb, out, err = run(ex.check_steps_per_epoch, slip, capsys)
-    assert not fb and out == "" and err.startswith(CROSS) and hint in err
-    # the message names the failing call, e.g. steps_per_epoch(1000, 32); its answer must not
-    # appear anywhere else in the sentence
-    call = re.search(r"steps_per_epoch\((\d+), (\d+)\)", err)
-    n, b = int(call.group(1)), int(call.group(2))
-    rest = err.replace(call.group(0), "")
-    assert not re.search(rf"(?<![\d.]){reference_steps_per_epoch(n, b)}(?![\d.])", rest), err
+def test_samples_seen_slips_get_their_hint(capsys, slip, hint):
+    fb, out, err = run(ex.check_samples_seen, slip, capsys)
+    assert not fb and out == "" and err.startswith(CROSS) and hint in err, err
+    call = re.search(r"samples_seen\((\d+), (\d+), (\d+)\)", err)
+    rest = err[call.end():].replace(re.search(r"returned (-?[\d.]+)", err).group(0), "")
+    answer = reference_samples_seen(*map(int, call.groups()))
+    assert not re.search(rf"(?<![\d.]){answer}(?![\d.])", rest), err
 
 
 @pytest.mark.parametrize("answer, hint", [
     (None, "is None"),
-    ("ceil(n / b)", "should be a function"),
+    (46, "should be a function"),
     (not_implemented, "NotImplementedError"),
-    (lambda n, b: n // (b - b), "raised ZeroDivisionError"),
-    (lambda n, b: "4", "remove the quotes"),
-    (lambda n, b: (n, b), "single number"),
-    (lambda n, b: None, "forget the `return`"),
+    (lambda n, b: 4, "raised TypeError"),
 ])
-def test_steps_per_epoch_wrong_types_get_a_sentence(capsys, answer, hint):
-    fb, out, err = run(ex.check_steps_per_epoch, answer, capsys)
+def test_samples_seen_wrong_types_get_a_sentence(capsys, answer, hint):
+    fb, out, err = run(ex.check_samples_seen, answer, capsys)
     assert not fb and err.startswith(CROSS) and hint in err and "Traceback" not in err
 
 
 def test_feedback_is_truthy_only_on_success(capsys):
-    assert ex.check_steps_per_epoch(reference_steps_per_epoch)
-    assert not ex.check_steps_per_epoch(lambda n, b: n // b)
-    capsys.readouterr()
+    assert ex.check_samples_seen(reference_samples_seen)
+    assert not ex.check_samples_seen(lambda n, b, s: s * b)

@@ -1,8 +1,9 @@
 """Checks for lesson 07, softmax (소프트맥스) and cross entropy (교차 엔트로피).
 
-The running example is the worked example of the notes: a four-class
-classifier answers y_hat = [0.2, 0.1, 0.65, 0.05] for a sample whose true
-class is 2 (one-hot y = [0, 0, 1, 0]). Each check compares the student's
+The lesson's running example is a four-class classifier that answers
+y_hat = [0.2, 0.1, 0.65, 0.05] for a sample whose true class is 2 (one-hot
+y = [0, 0, 1, 0]); exercise 3 asks for the gradient of a new sample, logits
+[1, 2, -0.5] with true class 0. Each check compares the student's
 function or value with :mod:`mlekit.losses` on several inputs (large logits,
 two classes, zero probabilities and batches included), names the usual slip
 when it recognises one, and never prints the reference value.
@@ -27,8 +28,9 @@ import math
 import numpy as np
 
 from ..losses import cross_entropy, cross_entropy_with_logits_grad, log_softmax, softmax
-from ._core import (StudentError, as_array, as_array_or_none, as_number, call_student, check,
-                    close, close_arrays, describe_answer, require_answer)
+from ._core import (TYPED_RTOL, StudentError, as_array, as_array_or_none, as_number,
+                    call_student, check, close, close_arrays, describe_answer, name_the_slip,
+                    require_answer)
 
 __all__ = ["check_softmax", "check_cross_entropy", "check_logit_gradient"]
 
@@ -347,15 +349,26 @@ def check_cross_entropy(cross_entropy_fn):
 
 
 # ------------------------------------------------------------------ exercise 3
+#: exercise 3: a new sample, not the worked example (whose gradient the lesson prints)
+EXERCISE_LOGITS = (1.0, 2.0, -0.5)
+EXERCISE_TARGET = 0
+
+
+def _same_typed(a, b) -> bool:
+    """The typed-value tolerance (4 significant digits) for hand-computed derivatives."""
+    return close_arrays(a, b, rtol=TYPED_RTOL, scale=1.0)
+
+
 @check(
     hints=(
         r"""§6 derived the gradient of the cross entropy with respect to the logits for
         softmax outputs: it has a strikingly simple form in terms of the predicted
-        probabilities and the one-hot target. Write down the one-hot target of class 2 first
-        (classes are counted from 0).""",
-        r"""Test your answer with two facts: the four entries must add up to 0 (adding one
+        probabilities and the one-hot target. So the first step here is the predicted
+        probabilities of this sample: the softmax of its three logits.""",
+        r"""Test your answer with two facts: the three entries must add up to 0 (adding one
         constant to all logits changes nothing), and only the true class's entry is
-        negative, because raising its logit lowers the loss.""",
+        negative, because raising its logit lowers the loss. The true class is 0, the
+        first entry.""",
     ),
     explanation=r"""
         Written with the logits, $\mathrm{CE} = -z_c + \log\sum_j e^{z_j}$ for the true
@@ -363,49 +376,60 @@ def check_cross_entropy(cross_entropy_fn):
 
         $$\frac{\partial\,\mathrm{CE}}{\partial z_k} = \mathrm{softmax}(z)_k - [k = c] = \hat y_k - y_k.$$
 
-        For the worked example, $\hat y - y = [0.2,\ 0.1,\ 0.65 - 1,\ 0.05] = [0.2,\ 0.1,\
-        -0.35,\ 0.05]$: it adds up to 0, and only the true class has a negative entry, so a
-        gradient step raises its logit and lowers the others.
+        Here $z = [1,\ 2,\ -0.5]$: $e^{z} \approx [2.718,\ 7.389,\ 0.607]$, which sum to
+        about 10.714, so $\hat y \approx [0.254,\ 0.690,\ 0.057]$. With the true class 0,
+        $\hat y - y \approx [-0.746,\ 0.690,\ 0.057]$: it adds up to 0, and the model's
+        favourite, class 1, gets the largest push down.
         """,
 )
 def check_logit_gradient(grad_z):
-    """Check ``grad_z``: dCE/dz for the worked example (y_hat = [.2, .1, .65, .05], class 2)."""
+    """Check ``grad_z``: dCE/dz for logits z = [1, 2, -0.5] and true class 0."""
     require_answer(grad_z, "grad_z")
     if isinstance(grad_z, (bool, np.bool_)):
         raise StudentError(f"grad_z is {bool(grad_z)}, a True/False value; this exercise wants "
-                           "four numbers, one per logit.")
-    got = _as_array(grad_z, "grad_z is", (4,), "four partial derivatives")
+                           "three numbers, one per logit.")
+    z = np.array(EXERCISE_LOGITS)
+    k = z.size
+    given = as_array_or_none(grad_z)
+    if given is not None and given.shape == (4,):
+        raise StudentError("grad_z has four entries, like the worked example; this sample has "
+                           "three logits, z = [1, 2, -0.5].")
+    got = _as_array(grad_z, "grad_z is", (k,), "three partial derivatives")
     if np.any(np.isnan(got)):
-        raise StudentError("grad_z contains NaN; recompute it from y_hat and the one-hot y.")
-    y_hat = np.array(EXAMPLE_Y_HAT)
-    y = _onehot(EXAMPLE_TARGET, 4)
-    want = cross_entropy_with_logits_grad(np.log(y_hat), EXAMPLE_TARGET)
-    if _same(got, want):
-        return ("Correct: the gradient is y_hat - y. It is negative only for the true class, "
-                "so a descent step raises that logit and lowers the others.")
-    if _same(got, -want):
-        raise StudentError("grad_z has the wrong sign: a descent step along it would lower "
-                           "the true class's probability. Which is it, y_hat - y or y - y_hat?")
+        raise StudentError("grad_z contains NaN; recompute it from the logits and the one-hot "
+                           "target.")
+    y_hat = softmax(z)
+    y = _onehot(EXERCISE_TARGET, k)
+    want = cross_entropy_with_logits_grad(z, EXERCISE_TARGET)
+    if _same_typed(got, want):
+        note = "" if _same(got, want) else " (rounded, which is fine)"
+        return (f"Correct{note}: the gradient is y_hat - y. It is negative only for the true "
+                "class, so a descent step raises that logit and lowers the others.")
     with np.errstate(divide="ignore"):
-        if _same(got, -y / y_hat):
-            raise StudentError("grad_z is the gradient with respect to the probabilities "
-                               "y_hat, not the logits z. Chain it through the softmax (or use "
-                               "dCE/dz = d/dz [-z_t + logsumexp(z)]).")
-    if _same(got, y_hat):
-        raise StudentError("grad_z is y_hat itself: you left out the one-hot target y.")
-    if _same(got, -y) or _same(got, y):
-        raise StudentError("grad_z is just the one-hot target; the gradient also depends on the "
-                           "predicted probabilities y_hat.")
-    if _same(got, want / 4):
-        raise StudentError("grad_z was divided by 4, the number of classes. The mean in CE is "
-                           "over samples, and there is one sample here.")
-    for j in range(4):
-        if j != EXAMPLE_TARGET and _same(got, y_hat - _onehot(j, 4)):
-            raise StudentError(f"grad_z puts the 1 of the one-hot target at position {j}. The "
-                               "true class is 2, counting from 0: the third entry.")
-    if not np.isclose(got.sum(), 0.0, atol=1e-9):
+        slips = [
+            (-want, "grad_z has the wrong sign: a descent step along it would lower the true "
+                    "class's probability."),
+            (-y / y_hat, "grad_z is the gradient with respect to the probabilities y_hat, not "
+                         "the logits z. Chain it through the softmax."),
+            (y_hat, "grad_z is the predicted probabilities alone: the one-hot target is "
+                    "missing."),
+            (-y, "grad_z is just the one-hot target; the gradient also depends on the "
+                 "predicted probabilities."),
+            (y, "grad_z is just the one-hot target; the gradient also depends on the "
+                "predicted probabilities."),
+            (z - y, "grad_z uses the logits where the probabilities belong: apply the softmax "
+                    "to z first."),
+            (want / k, "grad_z was divided by the number of classes. The mean in CE is over "
+                       "samples, and there is one sample here."),
+        ] + [(y_hat - _onehot(j, k), f"grad_z puts the 1 of the one-hot target at position "
+              f"{j}. The true class is 0, counting from 0: the first entry.")
+             for j in range(k) if j != EXERCISE_TARGET]
+    hint = name_the_slip(got, want, slips, same=_same_typed)
+    if hint is not None:
+        raise StudentError(hint)
+    if not np.isclose(got.sum(), 0.0, atol=1e-3):
         raise StudentError("grad_z does not sum to 0. Adding the same constant to every logit "
-                           "leaves the loss unchanged, so the four partial derivatives must "
-                           "add up to 0.")
-    raise StudentError("grad_z is not dCE/dz for the worked example. Write CE as "
-                       "-z_t + logsumexp(z) and differentiate each term.")
+                           "leaves the loss unchanged, so the partial derivatives must add up "
+                           "to 0.")
+    raise StudentError("grad_z is not dCE/dz for this sample. Compute the predicted "
+                       "probabilities from the logits first, then use the form §6 derived.")

@@ -1,8 +1,8 @@
 """Checks for lesson 09, gradient descent and SGD (경사 하강법 / 확률적 경사 하강법).
 
-Exercise 1 writes the gradient-descent loop, exercise 2 the largest stable
-learning rate (학습률) on a quadratic, exercise 3 the number of update steps in
-one epoch of minibatch training. Each check compares the student's function
+Exercise 1 writes the gradient-descent loop, exercise 2 the fastest fixed
+learning rate (학습률) on a bowl with two curvatures, exercise 3 the number of
+samples that a given number of minibatch updates has used. Each check compares the student's function
 with :mod:`mlekit.optim` and :mod:`mlekit.surfaces` on several inputs (edge
 cases included), names the usual slip when it recognises one, and never
 prints the reference value.
@@ -11,22 +11,27 @@ Examples
 --------
 >>> import math
 >>> from mlekit.exercises import lesson09 as ex
->>> fb = ex.check_steps_per_epoch(lambda n, batch_size: math.ceil(n / batch_size))
-✓ Correct: one step per minibatch, and the last, smaller batch counts too.
+>>> def samples_seen(n, batch_size, steps):
+...     epochs, rest = divmod(steps, math.ceil(n / batch_size))
+...     return epochs * n + rest * batch_size
+>>> fb = ex.check_samples_seen(samples_seen)
+✓ Correct: whole epochs use every sample once, and the updates after them use full batches from the start of the next epoch.
 >>> bool(fb)
 True
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..optim import gradient_descent, minibatches
 from ..surfaces import NonConvex1D, Quadratic1D, QuadraticBowl2D
 from ._core import (StudentError, as_array, as_number, call_student, check, close,
-                    close_arrays, describe_answer)
+                    close_arrays, describe_answer, name_the_slip)
 
-__all__ = ["check_run_gd", "check_max_stable_lr", "check_steps_per_epoch"]
+__all__ = ["check_run_gd", "check_best_lr", "check_samples_seen"]
 
 
 def _same(a, b) -> bool:
@@ -168,115 +173,152 @@ def check_run_gd(run_gd):
 
 
 # ------------------------------------------------------------------ exercise 2
-#: curvature probes; 2 and 1 come last, since there 2/c coincides with c/2 or with c
-_CURVATURES = (8.0, 20.0, 0.5, 3.7, 0.04, 2.0, 1.0)
+#: (c_min, c_max) probes: a bowl's smallest and largest curvature J''. The first is the
+#: lesson's bowl (curvatures 2 and 20), where every diagnosed slip gives a different number.
+_BOWLS = ((2.0, 20.0), (1.0, 3.0), (0.5, 8.0), (4.0, 4.0), (0.04, 2.5), (10.0, 11.0))
+
+
+def _best_lr(c_min: float, c_max: float) -> float:
+    """The rate minimising max(|1 - lr c_min|, |1 - lr c_max|), found by brute force."""
+    grid = np.linspace(0.0, 2.0 / c_max, 200_001)
+    worst = np.maximum(np.abs(1 - grid * c_min), np.abs(1 - grid * c_max))
+    return float(grid[np.argmin(worst)])
 
 
 @check(
     hints=(
-        r"""On a quadratic $J(\theta) = \frac{c}{2}(\theta - \theta^*)^2$ the gradient is
-        $c\,(\theta - \theta^*)$. Write one gradient-descent step in terms of the distance
-        to the minimum, $d = \theta - \theta^*$: which number multiplies $d$ in every step?""",
-        r"""Gradient descent converges when that number has size below 1: the distance
-        shrinks in every step, even if it flips sign (the zig-zag). Find the learning rate
-        (학습률) at the edge where the number is exactly $-1$: there the iterate bounces
-        between two points forever.""",
+        r"""Along each axis of the bowl one step multiplies the distance to the minimum by
+        $1 - \alpha c$, with that axis's curvature $c$. The run is only as fast as its slowest
+        axis, so the learning rate should make the *larger* of the two factors' sizes as
+        small as possible.""",
+        r"""Sketch $|1 - \alpha c_{\min}|$ and $|1 - \alpha c_{\max}|$ against $\alpha$: two
+        V shapes. Raising $\alpha$ helps the flat axis and, past $1/c_{\max}$, hurts the steep
+        one. The best $\alpha$ is where the two sizes are equal, with the factors of opposite
+        sign.""",
     ),
     explanation=r"""
-        With $J'' = c$, one step gives $d^{+} = d - \alpha c\,d = (1 - \alpha c)\,d$. The
-        iterates converge exactly when $|1 - \alpha c| < 1$, that is $0 < \alpha < 2/c$.
+        The slowest axis contracts by $\rho(\alpha) = \max(|1 - \alpha c_{\min}|,\ |1 -
+        \alpha c_{\max}|)$. For small $\alpha$ the flat axis dominates ($1 - \alpha
+        c_{\min}$, falling in $\alpha$); for large $\alpha$ the steep one does ($\alpha
+        c_{\max} - 1$, rising). The minimum is where they meet:
 
-        - At $\alpha = 1/c$ one step lands on the minimum.
-        - Between $1/c$ and $2/c$ the steps overshoot and zig-zag, but shrink.
-        - At $\alpha = 2/c$ they bounce forever; above it they grow.
+        $$1 - \alpha c_{\min} = \alpha c_{\max} - 1 \quad\Longrightarrow\quad \alpha^* =
+        \frac{2}{c_{\min} + c_{\max}},$$
 
-        So the boundary is $\alpha_{\max} = 2/c$.
+        with contraction $\rho^* = \frac{c_{\max} - c_{\min}}{c_{\max} + c_{\min}}$ per
+        step. For the lesson's bowl (2 and 20) that is $\alpha^* = 1/11 \approx 0.091$, just
+        below the stability limit $2/c_{\max} = 0.1$, and every step shrinks the distance by
+        $18/22 \approx 0.82$: the more the curvatures differ, the slower even the best rate.
         """,
 )
-def check_max_stable_lr(max_stable_lr):
-    """Check ``max_stable_lr(curvature)``: the lr above which GD diverges on a quadratic."""
-    for curv in _CURVATURES:
-        where = f"max_stable_lr({curv:g})"
-        got = as_number(call_student(max_stable_lr, "max_stable_lr", curv), where)
-        want = float(Quadratic1D(a=curv / 2.0).max_stable_lr)     # J'' = 2a, limit 1/a
-        if close(got, want):
+def check_best_lr(best_lr):
+    """Check ``best_lr(c_min, c_max)``: the fastest fixed rate for a bowl with these curvatures."""
+    for c_min, c_max in _BOWLS:
+        where = f"best_lr({c_min:g}, {c_max:g})"
+        got = as_number(call_student(best_lr, "best_lr", c_min, c_max), where)
+        want = _best_lr(c_min, c_max)
+        if close(got, want, rtol=1e-4):               # the brute-force grid is that fine
             continue
-        if close(got, 1.0 / curv):
-            raise StudentError(f"{where} returned {got:.4g}. 1 / curvature is the learning rate "
-                               "that lands on the minimum in one single step; larger steps "
-                               "overshoot but still converge while they zig-zag. Find the "
-                               "largest lr with |1 - lr * curvature| < 1.")
-        if close(got, curv / 2.0) or close(got, 2.0 * curv) or close(got, curv):
-            raise StudentError(f"{where} returned {got:.4g}, which grows with the curvature. A "
-                               "more sharply curved loss needs a smaller step: the curvature "
-                               "belongs in the denominator.")
+        slips = [
+            (2.0 / c_max, f"{where} returned the stability limit of the steep axis. There the "
+                          "steep axis bounces forever without getting closer: the best rate "
+                          "must be smaller."),
+            (1.0 / c_max, f"{where} returned the rate that solves the steep axis in one step. "
+                          "The flat axis then barely moves; a somewhat larger rate helps it "
+                          "more than it hurts the steep one."),
+            (1.0 / c_min, f"{where} returned the rate that solves the flat axis in one step, "
+                          "but the steep axis diverges at that rate."),
+            (2.0 / c_min, f"{where} returned the stability limit of the flat axis, far beyond "
+                          "where the steep axis diverges."),
+            (1.0 / (c_min + c_max), f"{where} is half the right size. Where do the two "
+                                    "contraction factors have equal size and opposite signs?"),
+        ]
+        hint = name_the_slip(got, want, slips, same=lambda a, b: close(a, b, rtol=1e-4))
+        if hint is not None:
+            raise StudentError(hint)
         if got <= 0:
             raise StudentError(f"{where} returned {got:.4g}, but a learning rate is positive.")
-        raise StudentError(f"{where} returned {got:.4g}. One step multiplies the distance to "
-                           "the minimum by (1 - lr * curvature); find the largest lr for which "
-                           "that factor stays between -1 and 1.")
-    return ("Correct: below this learning rate the distance to the minimum shrinks every step; "
-            "above it, it grows.")
+        if got >= 2.0 / c_max:
+            raise StudentError(f"{where} returned {got:.4g}: at that rate the steep axis does "
+                               "not converge at all. Stay below its stability limit.")
+        raise StudentError(f"{where} returned {got:.4g}. Write the contraction factor of each "
+                           "axis and find the rate where the larger of their sizes is "
+                           "smallest.")
+    return ("Correct: the best fixed rate balances the flat and the steep direction; the more "
+            "their curvatures differ, the slower even this rate converges.")
 
 
 # ------------------------------------------------------------------ exercise 3
-#: (n, batch_size) probes; the first has a partial last batch, so most slips show at once
-_EPOCH_CASES = ((30, 8), (30, 1), (30, 30), (30, 10), (1000, 32), (100, 64), (1024, 32),
-                (7, 7), (5, 2))
+#: (n, batch_size, steps) probes; the first has a partial last batch and crosses an epoch
+_SEEN_CASES = ((30, 8, 9), (30, 8, 6), (30, 8, 4), (30, 8, 3), (30, 1, 45), (30, 30, 2), (100, 64, 5),
+               (1000, 32, 70), (7, 7, 3), (5, 2, 7), (10, 3, 0))
 
 
-def _count_batches(n, batch_size) -> int:
-    return sum(1 for _ in minibatches(np.arange(n), batch_size=batch_size, shuffle=False))
+def _samples_seen(n: int, batch_size: int, steps: int) -> int:
+    """Count by running mlekit's own minibatches, epoch after epoch."""
+    seen, done = 0, 0
+    while done < steps:
+        for batch in minibatches(np.arange(n), batch_size=batch_size, shuffle=False):
+            if done == steps:
+                break
+            seen, done = seen + len(batch), done + 1
+    return seen
 
 
 @check(
     hints=(
-        r"""An epoch uses every sample once, and each minibatch of `batch_size` samples
-        gives one update (미니배치 경사 하강법). Count how many batches it takes to use up all `n`
-        samples, a last, smaller batch included.""",
-        r"""Integer division `//` rounds down, which loses the last, partial batch whenever
-        `batch_size` does not divide `n`. You need the count rounded *up*, as a whole `int`
-        (the `math` module can do it, and so can a small trick with `//`).""",
+        r"""An epoch is one pass over all `n` samples, in batches of `batch_size`, the last
+        one possibly smaller. First work out how many updates one epoch takes, then how many
+        whole epochs fit into `steps`, and what is left over.""",
+        r"""Whole epochs each use all `n` samples. The updates left over come from the start
+        of a new epoch, so they are all full batches (the smaller batch only ever comes
+        last). `divmod` gives whole epochs and the remainder in one call.""",
     ),
     explanation=r"""
-        With $n = 10$ and batches of 3, the batches hold 3, 3, 3 and 1 samples: 4 updates.
-        In general the count is
+        One epoch takes $k = \lceil n/b \rceil$ updates. After `steps` updates,
+        $e = \lfloor \text{steps}/k \rfloor$ whole epochs have used $e\,n$ samples, and the
+        $r = \text{steps} - e\,k$ updates after them, all full batches from the start of
+        the next epoch, have used $r\,b$ more:
 
-        $$\Big\lceil \frac{n}{b} \Big\rceil.$$
+        $$\text{seen} = e\,n + r\,b.$$
 
-        In integer arithmetic $\lceil n/b \rceil = -\lfloor -n/b \rfloor$, which is `-(-n //
-        b)` in Python; `math.ceil(n / b)` gives the same.
+        With $n = 30$, $b = 8$ and 6 steps: $k = 4$, so one epoch (30 samples) plus 2 full
+        batches (16 samples), 46 in all, not $6 \times 8 = 48$.
         """,
 )
-def check_steps_per_epoch(steps_per_epoch):
-    """Check ``steps_per_epoch(n, batch_size)``: updates in one pass over n samples."""
-    for n, b in _EPOCH_CASES:
-        where = f"steps_per_epoch({n}, {b})"
-        got = as_number(call_student(steps_per_epoch, "steps_per_epoch", n, b), where)
-        want = _count_batches(n, b)
+def check_samples_seen(samples_seen):
+    """Check ``samples_seen(n, batch_size, steps)``: samples used by that many updates."""
+    for n, b, steps in _SEEN_CASES:
+        where = f"samples_seen({n}, {b}, {steps})"
+        got = as_number(call_student(samples_seen, "samples_seen", n, b, steps), where)
+        want = _samples_seen(n, b, steps)
         if got == want:
             continue
-        if n % b and close(got, n / b):
-            raise StudentError(f"{where} returned {got:.4g}, not a whole number. Every batch, "
-                               "even the last, smaller one, is one whole step: round up.")
-        if n % b and got == n // b:
-            raise StudentError(f"{where} returned {got:.4g}: rounding down (n // batch_size, or "
-                               "round) drops the last, smaller batch of "
-                               f"{n % b} samples. It still makes a step of its own: round up.")
-        if close(got, b / n) or got == b // n:
-            raise StudentError(f"{where} returned {got:.4g}: n and batch_size are swapped. "
-                               "Divide the number of samples by the batch size.")
-        if got == n * b:
-            raise StudentError(f"{where} returned {got:.4g}: divide the number of samples by "
-                               "the batch size, don't multiply.")
-        if n % b == 0 and got == n // b + 1:
-            raise StudentError(f"{where} returned {got:.4g}: when batch_size divides n exactly "
-                               "there is no partial batch, so adding 1 counts a batch that does "
-                               "not exist. Round n / batch_size up instead.")
-        if close(got, n) and b > 1:
-            raise StudentError(f"{where} returned {got:.4g}, one step per sample. That is "
-                               "stochastic gradient descent (batch_size = 1); with larger "
-                               "batches there are fewer steps.")
-        raise StudentError(f"{where} returned {got:.4g}. Count the batches: batch_size samples "
-                           "per step until all n are used, the last batch possibly smaller.")
-    return "Correct: one step per minibatch, and the last, smaller batch counts too."
+        per_epoch = -(-n // b)
+        epochs, rest = divmod(steps, per_epoch)
+        slips = [
+            (steps * b, f"{where} returned {got:.4g}: every update counted as a full batch. "
+                        "The last batch of each epoch is smaller when batch_size does not "
+                        "divide n."),
+            (min(steps * b, n), f"{where} returned {got:.4g}, as if training stopped after one "
+                                "epoch. After a whole pass, the next epoch starts over with "
+                                "all n samples."),
+            (epochs * n, f"{where} returned {got:.4g}: the whole epochs are right, but the "
+                         "updates after the last whole epoch used samples too."),
+            (steps * n / per_epoch, f"{where} returned {got:.4g}: that spreads the samples "
+                                    "evenly over the updates, but batches are not all the "
+                                    "same size."),
+            (epochs * n + rest * (n % b or b) if n % b else -1,
+             f"{where} returned {got:.4g}: the updates after the last whole epoch come from "
+             "the start of a new epoch, so they are full batches, not small ones."),
+        ]
+        hint = name_the_slip(got, want, slips, same=lambda a, c: a == c)
+        if hint is not None:
+            raise StudentError(hint)
+        if not math.isfinite(got) or got != int(got) or got < 0:
+            raise StudentError(f"{where} returned {got:.4g}: it counts samples, a whole number "
+                               "that is 0 or more.")
+        raise StudentError(f"{where} returned {got:.4g}. Split the updates into whole epochs "
+                           "and the rest, and count the samples of each part.")
+    return ("Correct: whole epochs use every sample once, and the updates after them use full "
+            "batches from the start of the next epoch.")
