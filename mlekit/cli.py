@@ -13,7 +13,8 @@
 ``mlekit execute PATH ...``
     Re-execute notebooks top to bottom in a fresh kernel of this Python and
     save them with their new outputs (what nbval then compares). Prints the
-    time each notebook took.
+    time each notebook took. The kernel starts without ``MPLBACKEND``, as a
+    student's does (``MPLBACKEND=Agg`` in your shell would drop figures).
 
 ``mlekit student SRC_DIR OUT_DIR [--edition handout|self-study]``
     Write student copies of the notebooks in SRC_DIR: the handout (solutions
@@ -51,7 +52,14 @@ def _notebooks(paths):
 
 
 def execute(paths, timeout=600) -> int:
-    """Execute each notebook in place; return the number that failed."""
+    """Execute each notebook in place; return the number that failed.
+
+    The kernel gets this process's environment without ``MPLBACKEND``: with
+    ``MPLBACKEND=Agg`` (a developer's shell, a test) every ``plt.show()`` would
+    store nothing and the explorers' figures would change size.
+    """
+    import os
+
     try:
         import nbformat
         from nbclient import NotebookClient
@@ -66,8 +74,9 @@ def execute(paths, timeout=600) -> int:
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                                 resources={"metadata": {"path": str(path.parent)}})
         start = time.perf_counter()
+        kernel_env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
         try:
-            client.execute()
+            client.execute(env=kernel_env)
         except CellExecutionError as exc:
             failed += 1
             print(f"FAILED after {time.perf_counter() - start:.1f} s")

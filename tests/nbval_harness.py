@@ -11,6 +11,9 @@ what a lesson claims:
   stored and the fresh output alike. Every other ``text/html`` is compared.
 * ``image/png`` is already skipped by nbval itself.
 
+Those images are compared instead, pixel by pixel with a fresh
+``mlekit execute`` run, by ``tests/test_stored_outputs.py``.
+
 Everything else (text, numbers after tests/sanitize.cfg, errors) is compared.
 """
 

@@ -348,15 +348,50 @@ def chromium():
             browser.close()
 
 
+#: failed requests that are not a problem of the course, each with the reason. Empty:
+#: measured with every lesson (JupyterLab 4, Chromium, offline), no request failed, so
+#: none is excused; add a (regex on "METHOD URL", reason) pair only with a reason.
+BENIGN_REQUESTS: list[tuple[str, str]] = []
+
+
 class Lab:
-    """One JupyterLab page plus the helpers in lab_helpers.js (``window.mlekitTest``)."""
+    """One JupyterLab page plus the helpers in lab_helpers.js (``window.mlekitTest``).
+
+    ``console`` collects the page's errors and warnings, ``network`` every request
+    that failed (``requestfailed``: refused, aborted, blocked) or was answered with
+    a status of 400 or more, as ``"METHOD URL -> what"``; tests take the part
+    recorded since they started (``console_since`` / ``network_since``).
+    """
 
     def __init__(self, page, server: LabServer):
         self.page = page
         self.server = server
         self.console: list[str] = []
+        self.network: list[str] = []
         page.on("console", self._on_console)
         page.on("pageerror", lambda exc: self.console.append(f"uncaught: {exc}"))
+        page.on("requestfailed", self._on_request_failed)
+        page.on("response", self._on_response)
+
+    def _record_request(self, method: str, url: str, what: str) -> None:
+        import re
+
+        line = f"{method} {url}"
+        if not any(re.search(pattern, line) for pattern, _reason in BENIGN_REQUESTS):
+            if len(url) > 160:                 # e.g. a base64 image taken for a path
+                line = f"{method} {url[:160]}… ({len(url)} characters)"
+            self.network.append(f"{line} -> {what}")
+
+    def _on_request_failed(self, request) -> None:
+        self._record_request(request.method, request.url, f"failed ({request.failure})")
+
+    def _on_response(self, response) -> None:
+        if response.status >= 400:
+            self._record_request(response.request.method, response.url,
+                                 f"HTTP {response.status} {response.status_text}".rstrip())
+
+    def network_since(self, start: int) -> list[str]:
+        return self.network[start:]
 
     def _on_console(self, msg) -> None:
         # our own getImageData polling triggers Chromium's willReadFrequently hint
@@ -404,6 +439,7 @@ def lab(lab_server, chromium):
     page.wait_for_function("() => window.jupyterapp !== undefined", timeout=LAB_LOAD_TIMEOUT)
     page.evaluate((HERE / "lab_helpers.js").read_text(encoding="utf-8"))
     lab.version = lab.call("ready")
+    lab.load_requests = list(lab.network)      # failed while JupyterLab itself loaded
     try:
         yield lab
     finally:

@@ -16,6 +16,15 @@ used. The in-page helpers are in ``lab_helpers.js``.
   check prints on stdout), no "Error displaying widget", no "Loading widget…"
   after a grace period, and every live ipympl figure has been painted
   (its canvas has pixels: a figure whose first frame failed stays 0x0).
+  Every request the page makes from the moment the notebook is opened (its
+  stored outputs and saved widget state render first) until the run is
+  checked must succeed: a ``requestfailed`` event or a response with status
+  >= 400 fails the test with the method and URL (``Lab.network`` in
+  ``conftest.py``; nothing is excused today, see ``BENIGN_REQUESTS``). The
+  page's own load is held to the same rule, and a scratch notebook whose saved
+  canvas ``_data_url`` lacks its ``data:image/png;base64,`` prefix (an earlier
+  bug: the browser took the base64 for a relative URL, ``/iVBORw0…``) shows that such a
+  request is caught.
 * every explorer in ``mlekit.widgets._EXPLORERS``: a scratch notebook shows
   ``cls.bench_instance()`` with its ``main_slider`` tagged by a CSS class;
   the test focuses the slider's handle and presses ArrowRight/ArrowLeft
@@ -89,6 +98,7 @@ EXPLORERS = _explorers()
 def run_notebook(lab, path: str) -> tuple[dict, list[str], float]:
     """Open *path*, Run All, wait for the kernel and the widgets; return (report, console, s)."""
     console_start = len(lab.console)
+    network_start = len(lab.network)       # from before the open: stored widget state loads then
     started = time.monotonic()
     lab.call("open", path)
     lab.call("startRunAll", path)
@@ -98,6 +108,7 @@ def run_notebook(lab, path: str) -> tuple[dict, list[str], float]:
         lab.wait_for("figuresPainted", path, timeout_s=PAINT_GRACE_S)
     report = lab.call("report", path)
     report["finished"] = finished
+    report["failedRequests"] = lab.network_since(network_start)
     return report, lab.console_since(console_start), elapsed
 
 
@@ -126,6 +137,8 @@ def problems_in(report: dict) -> list[str]:
     if report["loading"]:
         problems.append(f"{report['loading']} widget output(s) still show 'Loading widget...' "
                         f"{WIDGET_GRACE_S} s after the run")
+    for request in report.get("failedRequests", []):
+        problems.append(f"request failed while the notebook opened and ran: {request}")
     for i, fig in enumerate(report["figures"]):
         if fig["width"] == 0 or fig["height"] == 0 or fig["opaque"] == 0:
             problems.append(f"live figure {i} was not painted within {PAINT_GRACE_S} s (canvas "
@@ -293,6 +306,39 @@ def test_korean_labels_screenshot(lab, browser_report):
         lab.close(path)
     assert shot.stat().st_size > 10_000, "the screenshot is suspiciously small"
     print(f"\nKorean titles {korean}; screenshot: {shot}")
+
+
+def test_jupyterlab_loads_without_failed_requests(lab):
+    """The page itself (before any notebook): every request answered, none below 400."""
+    if lab.load_requests:
+        fail_with([f"request failed while JupyterLab loaded: {r}" for r in lab.load_requests],
+                  lab.console, f"JupyterLab {lab.version}")
+
+
+def test_a_stored_data_url_without_prefix_is_caught_as_a_failed_request(lab):
+    """The request check can fail: a canvas saved with a bare base64 ``_data_url``."""
+    lesson = json.loads((COURSE / "00_start_here.ipynb").read_text(encoding="utf-8"))
+    state = lesson["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    canvases = [m["state"] for m in state.values() if m["model_name"] == "MPLCanvasModel"]
+    assert canvases and canvases[0]["_data_url"].startswith("data:image/png;base64,")
+    for canvas in canvases:
+        canvas["_data_url"] = canvas["_data_url"].split(",", 1)[1]      # the old bug
+    path = "browser_bare_data_url.ipynb"
+    (lab.server.root / path).write_text(json.dumps(lesson), encoding="utf-8")
+    start = len(lab.network)
+    try:
+        lab.call("open", path)               # no run: the saved widget state renders
+        deadline = time.monotonic() + WIDGET_GRACE_S
+        while not lab.network_since(start) and time.monotonic() < deadline:
+            lab.page.wait_for_timeout(200)   # lets Playwright deliver the page's events
+        failed = lab.network_since(start)
+    finally:
+        lab.close(path)
+    # Chromium resolves the bare base64 against the page (/lab/tree/iVBORw0…); the server
+    # answers that over-long URL with nothing (net::ERR_EMPTY_RESPONSE) or a 4xx status
+    assert any("/iVBORw0KGgo" in line for line in failed), (
+        f"opening a notebook whose canvas _data_url lacks its prefix recorded {failed}")
+    print(f"\ncaught as expected: {failed[0][:160]}")
 
 
 def test_news_popup_is_off(lab):
