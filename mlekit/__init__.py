@@ -26,7 +26,7 @@ __all__ = [
     "__version__",
 ]
 
-_LAZY = {"plotting", "widgets", "exercises", "teaching"}
+_LAZY = {"plotting", "widgets", "exercises", "teaching", "glossary"}
 
 
 def __getattr__(name):

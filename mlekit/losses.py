@@ -171,7 +171,7 @@ def _bce_args(p_hat, t):
 
 
 def binary_cross_entropy(p_hat, t, reduction="mean"):
-    r"""Binary cross entropy (이진 크로스 엔트로피) of predicted probabilities.
+    r"""Binary cross entropy (이진 교차 엔트로피) of predicted probabilities.
 
     Parameters
     ----------

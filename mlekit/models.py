@@ -167,7 +167,7 @@ class Model:
         return {k: scalar_or_array(np.asarray(grads[k]) / scale) for k in self.params}
 
     def mle(self, x) -> dict:
-        """Closed-form maximum likelihood estimate (최대우도추정) of the free parameters."""
+        """Closed-form maximum likelihood estimate (최대우도 추정값) of the free parameters."""
         stats = self._stats(x)
         est = self._mle(stats)
         return {k: est[k] for k in self.params}

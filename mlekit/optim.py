@@ -330,7 +330,7 @@ def _batches(data, order, batch_size, drop_last):
 
 def sgd(grad, theta0, data, *, lr=0.1, epochs=10, batch_size=None, shuffle=True, rng=None,
         loss=None, tol=None, domain=None, max_abs=1e8):
-    r"""Minibatch stochastic gradient descent (확률적 / 미니배치 / 배치 경사 하강법).
+    r"""Minibatch stochastic gradient descent (확률적 경사 하강법, 미니배치 경사 하강법, 배치 경사 하강법).
 
     Parameters
     ----------

@@ -33,7 +33,7 @@ __all__ = ["check_android_share", "check_nll_from_likelihood"]
 
         That is the mean of the 0/1 values, $\bar x = \frac{1}{n}\sum_i x_i$, so `x.mean()`
         computes it in one step. Lesson 04 shows that this share is also the maximum
-        likelihood estimate (최대우도추정) $\hat p$.
+        likelihood estimate (최대우도 추정값) $\hat p$.
         """,
 )
 def check_android_share(android_share):

@@ -45,7 +45,7 @@ def _survey():
           $+\frac{3}{1-p}$.
 
         Together $\dfrac{d\,\mathrm{NLL}}{dp} = -\dfrac{7}{p} + \dfrac{3}{1-p}$. It is zero
-        where $7(1-p) = 3p$, at $\hat p = 0.7$, the maximum likelihood estimate (최대우도추정).
+        where $7(1-p) = 3p$, at $\hat p = 0.7$, the maximum likelihood estimate (최대우도 추정값).
         """,
 )
 def check_nll_gradient(nll_gradient):

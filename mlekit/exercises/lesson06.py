@@ -1,4 +1,4 @@
-"""Checks for lesson 06, Bernoulli → binary cross entropy (이진 크로스 엔트로피).
+"""Checks for lesson 06, Bernoulli → binary cross entropy (이진 교차 엔트로피).
 
 Each check compares the student's answer with :mod:`mlekit.losses` or
 :mod:`mlekit.neuron` on several inputs (edge cases included), names the usual
@@ -143,7 +143,7 @@ def _diagnose_bce(got: float, p, t, where: str) -> str | None:
         always 0.""",
         r"""Let numpy compute the bracket for all samples at once (`t * np.log(p_hat)` is an
         array), then average and flip the sign. Sanity checks: a prediction of 0.5 costs
-        $\log 2$ per sample whatever the label, and binary cross entropy (이진 크로스 엔트로피) is
+        $\log 2$ per sample whatever the label, and binary cross entropy (이진 교차 엔트로피) is
         never negative.""",
     ),
     explanation=r"""
