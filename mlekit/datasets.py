@@ -38,7 +38,7 @@ def phone_survey():
 
 
 def heights():
-    """The height sample from the lecture notes: ten heights in centimetres.
+    """The height sample of lessons 01 and 05: ten heights in centimetres.
 
     Returns
     -------

@@ -1,6 +1,6 @@
 r"""One sigmoid neuron trained on one example: why MSE stalls where cross entropy does not.
 
-The lecture notes' toy network is a single neuron with weight ``w`` and bias
+The course's toy network is a single neuron with weight ``w`` and bias
 ``b``, fed the input ``x = 1.0`` and asked to output the target ``t = 0.0``:
 
 .. math::
@@ -113,7 +113,7 @@ def neuron_logit(w, b, x=1.0):
     w, b : float or array_like
         Weight and bias; arrays broadcast against each other.
     x : float
-        The input (the notes use 1.0).
+        The input (the lessons use 1.0).
 
     Returns
     -------

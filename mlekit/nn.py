@@ -1,10 +1,10 @@
-r"""Activation functions (활성 함수) and the lecture notes' two-layer network.
+r"""Activation functions (활성 함수) and the course's two-layer network.
 
 Each activation ``f`` has a derivative ``f_grad`` with respect to its input,
-written in terms of the output where the notes do so (sigmoid: f(1 - f),
+written in terms of the output where lesson 10 does so (sigmoid: f(1 - f),
 tanh: 1 - f²).
 
-:class:`TwoLayerNet` is the regression network of the notes,
+:class:`TwoLayerNet` is lesson 10's regression network,
 
 .. math::
 
@@ -114,7 +114,7 @@ def relu_grad(z):
 
 
 def leaky_relu(z, slope=0.01):
-    r"""Leaky ReLU: z for z > 0, ``slope * z`` otherwise (slope 0.01 as in the notes).
+    r"""Leaky ReLU: z for z > 0, ``slope * z`` otherwise (slope 0.01 as in lesson 10).
 
     Examples
     --------
@@ -182,7 +182,7 @@ class TwoLayerNet:
     n_out : int
         Outputs (classes for a softmax head).
     hidden : {"relu", "leaky_relu", "sigmoid", "tanh", "identity"}
-        Hidden activation (the notes use ReLU).
+        Hidden activation (lesson 10 uses ReLU).
     output : {"identity", "sigmoid", "softmax"}
         Output head: regression, binary or multi-class classification.
     loss : {"mse", "bce", "ce"}, optional
@@ -190,7 +190,7 @@ class TwoLayerNet:
         softmax → CE). ``output="sigmoid", loss="mse"`` is allowed, to show
         why that pairing learns slowly.
     bias : bool
-        Include biases b¹, b². The notes' network has none (``bias=False``).
+        Include biases b¹, b². Lesson 10's network has none (``bias=False``).
     rng : None, int or Generator
         Seed for the initial weights (scaled normal, He for ReLU).
 
@@ -198,7 +198,7 @@ class TwoLayerNet:
     ----------
     params : dict of ndarray
         ``W1`` (n_in, n_hidden), ``b1`` (n_hidden,), ``W2`` (n_hidden, n_out),
-        ``b2`` (n_out,). ``W1[n, m]`` is the notes' :math:`w^1_{nm}`.
+        ``b2`` (n_out,). ``W1[n, m]`` is lesson 10's :math:`w^1_{nm}`.
 
     Notes
     -----
@@ -212,7 +212,7 @@ class TwoLayerNet:
         \delta^1 = (\delta^2 W^{2\top}) \odot h'(z^1), \quad
         \frac{\partial J}{\partial W^1} = x^\top \delta^1,
 
-    and the bias gradients are the column sums of the δ's. For the notes'
+    and the bias gradients are the column sums of the δ's. For lesson 10's
     regression net (identity output, MSE) this reproduces
     :math:`\partial J/\partial w^1_{nm} = -\frac{1}{N}\sum 2(t-y)\cdot 1\cdot w^2_m\cdot
     \mathrm{ReLU}'(z^1_m)\cdot x_n`. For sigmoid + BCE and softmax + CE the
@@ -238,7 +238,7 @@ class TwoLayerNet:
         self.n_out = V.check_int(n_out, "n_out", minimum=1)
         if hidden not in ACTIVATIONS:
             V.fail("hidden", f"be one of {sorted(ACTIVATIONS)}", V.describe(hidden),
-                   'The notes use hidden="relu".')
+                   'Lesson 10 uses hidden="relu".')
         if output not in _HEADS:
             V.fail("output", f"be one of {sorted(_HEADS)}", V.describe(output),
                    'Use "identity" for regression, "sigmoid" or "softmax" for classification.')

@@ -187,8 +187,13 @@ class _Runner:
 
     def _diverge(self, why):
         self.diverged = True
-        self.message = (f"diverged: {why}; stopped and kept the {len(self.params) - 1} finite "
-                        f"steps. Try a smaller learning rate than lr = {self.lr:g}.")
+        kept = len(self.params) - 1
+        if kept == 0:
+            done = "stopped before the first step"
+        else:
+            done = f"stopped after {kept} finite step{'s' if kept != 1 else ''}, which are kept"
+        self.message = (f"diverged: {why}; {done}. Try a smaller learning rate than "
+                        f"lr = {self.lr:g}.")
         return False
 
     def check_converged(self, g) -> bool:

@@ -423,3 +423,11 @@ def test_minibatches_reject_misaligned_arrays():
 def test_minibatches_reject_zero_batch_size():
     with pytest.raises(ValueError, match="batch_size must be an integer >= 1"):
         list(minibatches(np.arange(5), batch_size=0))
+
+
+def test_the_divergence_message_reads_well_for_zero_one_and_many_kept_steps():
+    first = gradient_descent(lambda th: -100.0, 0.5, 0.01, 5, domain=(0.0, 1.0))
+    assert first.diverged and "stopped before the first step" in first.message
+    assert "0 finite" not in first.message
+    many = gradient_descent(lambda th: 3 * th, 1.0, 1.5, 200, max_abs=1e3)
+    assert many.diverged and "finite steps, which are kept" in many.message

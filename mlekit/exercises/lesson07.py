@@ -34,7 +34,7 @@ from ._core import (TYPED_RTOL, StudentError, as_array, as_array_or_none, as_num
 
 __all__ = ["check_softmax", "check_cross_entropy", "check_logit_gradient"]
 
-#: the worked example of the notes
+#: the worked example of the lesson
 EXAMPLE_Y_HAT = (0.2, 0.1, 0.65, 0.05)
 EXAMPLE_TARGET = 2
 _LN10, _LN2 = math.log(10.0), math.log(2.0)

@@ -112,7 +112,7 @@ def check_sigmoid_grad(sigmoid_grad_student):
 _NEURON_PROBES = (
     (0.5, -0.5, 2.0, 1.0),
     (-1.0, 0.3, -1.5, 0.25),
-    (2.0, 2.0, 1.0, 0.0),       # the notes' poor start: the sigmoid is saturated
+    (2.0, 2.0, 1.0, 0.0),       # lesson 06's poor start: the sigmoid is saturated
     (0.0, 0.0, 3.0, 1.0),
     (1.2, -0.4, 0.5, 0.8),
     (-0.7, 1.1, -2.5, 0.0),
