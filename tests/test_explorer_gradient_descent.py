@@ -201,7 +201,9 @@ def test_problem_dropdown_switches_panels_and_restores_settings(explorer):
     assert explorer.view.curve is None and explorer.start_sliders[1].layout.display == ""
     assert explorer.mode_buttons.layout.display == "none"
     assert explorer.lr_slider.value == pytest.approx(QuadraticBowl2D().default_lr)
-    assert explorer.view.ax_path.get_xlim() == QuadraticBowl2D().window[0]
+    lo, hi = QuadraticBowl2D().window[0]                 # the window, with a 2 % margin
+    assert explorer.view.ax_path.get_xlim() == pytest.approx((lo - 0.02 * (hi - lo),
+                                                              hi + 0.02 * (hi - lo)))
     explorer.problem_dropdown.value = "regression"
     assert explorer.mode_buttons.layout.display == ""
     assert explorer.start_sliders[0].description == "start w"

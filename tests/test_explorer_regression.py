@@ -50,7 +50,14 @@ def test_residual_segments_run_from_each_point_to_the_line(explorer, w, b):
         (x0, y0), (x1, y1) = seg
         assert (x0, y0) == (xi, ti)                           # starts at the data point
         assert x1 == xi                                       # vertical
-        assert y1 == pytest.approx(w * xi + b, rel=1e-12, abs=1e-12)   # ends on the line
+        lo, hi = explorer.view.ylim                           # ends on the line, or at the
+        end = min(max(w * xi + b, lo), hi)                    # panel's edge when off scale
+        assert y1 == pytest.approx(end, rel=1e-12, abs=1e-12)
+    off = np.any((w * X + b > explorer.view.ylim[1]) | (w * X + b < explorer.view.ylim[0]))
+    note = explorer.view.line_note
+    assert note.get_visible() == bool(off)
+    if off:
+        assert "residuals off scale" in note.get_text()
 
 
 def test_current_line_is_w_x_plus_b(explorer):
@@ -58,6 +65,34 @@ def test_current_line_is_w_x_plus_b(explorer):
     xs, ys = (np.asarray(a, float) for a in explorer.view.line.get_data())
     np.testing.assert_allclose(ys, w * xs + b, rtol=1e-12)
     assert tuple(xs) == explorer.view.ax_data.get_xlim()      # spans the whole axis
+
+
+@pytest.mark.parametrize("b", [-3.0, 0.0, 2.5, 4.5])
+def test_dashed_and_dotted_lines_are_labelled_as_what_they_draw(explorer, b):
+    """Legend labels match the drawn lines, each slope recomputed with numpy.linalg.lstsq."""
+    _, b = move(explorer, b=b)
+    view = explorer.view
+    handles = dict(zip([t.get_text() for t in view.legend.get_texts()], view.legend.legend_handles))
+
+    def style(line):
+        return (line.get_linestyle(), line.get_color(), line.get_linewidth())
+
+    ls_label = next(k for k in handles if "least-squares" in k)
+    best_label = next(k for k in handles if "best slope for this $b$" in k)
+    assert style(handles[ls_label]) != style(handles[best_label])
+    # the least-squares line: the global fit over (w, b)
+    (w_hat, b_hat), *_ = np.linalg.lstsq(np.c_[X, np.ones_like(X)], T, rcond=None)
+    xs, ys = (np.asarray(a, float) for a in view.ls_line.get_data())
+    assert style(view.ls_line) == style(handles[ls_label])
+    assert (ys[1] - ys[0]) / (xs[1] - xs[0]) == pytest.approx(w_hat, rel=1e-9)
+    # the vertical lines in the loss panels: the best slope with b held fixed
+    (w_b,), *_ = np.linalg.lstsq(X[:, None], T - b, rcond=None)
+    for kind, line in view.min_lines.items():
+        assert style(line) == style(handles[best_label]), kind
+        assert style(line) != style(handles[ls_label]), kind
+        assert line.get_xdata()[0] == pytest.approx(w_b, rel=1e-9)
+    if abs(b - B_LS) > 0.1:
+        assert abs(w_b - w_hat) > 0.01             # they really differ: the labels matter
 
 
 def test_least_squares_line_matches_an_independent_fit(explorer):
@@ -185,7 +220,7 @@ def test_readout_widget_shows_values_and_the_shared_minimiser_sentence(explorer)
                  f"{gaussian_nll_scipy(w, b):.4f}", f"{W_LS:.4f}", f"{B_LS:.4f}",
                  "2.000", "1.000"):
         assert text in html
-    assert "Both losses are minimised by the same line" in html
+    assert "both curves bottom out at the same slope" in html and "w*(b)" in html
 
 
 def test_fit_button_moves_the_sliders_to_least_squares(explorer):

@@ -21,7 +21,11 @@ from .. import _validation as V
 from .style import COLORS, course_style, param_label
 
 __all__ = ["KINDS", "one_free_param", "param_grid", "curve_values", "likelihood_curve",
-           "mark_mle", "new_axes"]
+           "mark_mle", "new_axes", "LEGEND_BAND_BOTTOM"]
+
+#: vertical marker lines stop at this fraction of the axes height: the band above is
+#: left free, so ``ax.legend()`` (loc "best" or "upper ...") can sit there uncrossed
+LEGEND_BAND_BOTTOM = 0.8
 
 #: what each curve kind shows: (model method, y label, colour key)
 KINDS = {
@@ -103,9 +107,16 @@ def likelihood_curve(model, x, *, kind="likelihood", grid=None, ax=None, **line_
 
 
 def mark_mle(model, x, *, ax=None, **line_kw):
-    """Draw a dashed vertical line at the model's closed-form MLE; return it."""
+    """Draw a dashed vertical line at the model's closed-form MLE; return it.
+
+    The line runs from the bottom of the axes up to :data:`LEGEND_BAND_BOTTOM`
+    of its height (pass ``ymax=1.0`` for the full height): a legend placed
+    afterwards at the top, as ``ax.legend()`` does when there is room, is never
+    crossed by it.
+    """
     name = one_free_param(model)
     ax = new_axes(ax)
+    line_kw.setdefault("ymax", LEGEND_BAND_BOTTOM)
     line_kw.setdefault("color", COLORS["mle"])
     line_kw.setdefault("linestyle", "--")
     line_kw.setdefault("linewidth", 1.2)

@@ -16,9 +16,11 @@ __all__ = ["GaussianView"]
 #: default slider/grid ranges, in units of the MLE's sigma-hat: mu within ±3, sigma in [0.3, 3]
 MU_SPAN = 3.0
 SIGMA_FACTORS = (0.3, 3.0)
-#: the density axis is tall enough for the peak of a curve this narrow (in sigma-hat units),
-#: so only the lowest few percent of the sigma range sends the curve off scale
-Y_SIGMA_FACTOR = 0.5
+#: the density axis is tall enough for the peak of a curve this narrow (in sigma-hat units)
+#: with this much headroom: the MLE curve fills ~90 % of the panel and the default
+#: (sigma = 1.5 sigma-hat) ~60 %; narrower curves leave the top with an "off scale" note
+Y_SIGMA_FACTOR = 1.0
+Y_HEADROOM = 1.12
 #: NLL contour levels: NLL(MLE) + these steps
 _LEVEL_STEPS = np.array([0.5, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0])
 
@@ -62,7 +64,8 @@ class GaussianView(View):
 
     def __init__(self, x, *, mu=None, sigma=None, mu_range=None, sigma_range=None, unit="",
                  show_readout=True, canvas_factory=None):
-        super().__init__(figsize=(8.0, 5.0), canvas_factory=canvas_factory, layout="constrained")
+        # 880 x 430 px: with its slider row and readout the explorer fits a 1366x768 screen
+        super().__init__(figsize=(8.8, 4.3), canvas_factory=canvas_factory, layout="constrained")
         if show_readout:
             self.fig.get_layout_engine().set(rect=(0, 0, 1, 0.94))   # room for the readout line
         self.model = Gaussian()
@@ -85,7 +88,8 @@ class GaussianView(View):
             self.stems = self.animate(ax.add_collection(LineCollection(
                 [], colors=COLORS["current"], linewidths=1.8, zorder=3,
                 label=r"stem height $f(x_i;\mu,\sigma)$")))
-            (self.tops,) = ax.plot([], [], "o", color=COLORS["current"], ms=5, zorder=5)
+            (self.tops,) = ax.plot([], [], "o", color=COLORS["current"], ms=5, zorder=5,
+                                   clip_on=False)             # whole even at height ~0
             self.animate(self.tops)
             (self.tops_off,) = ax.plot([], [], "^", color=COLORS["current"], ms=8, zorder=6,
                                        clip_on=False)          # stems that leave the top
@@ -95,7 +99,7 @@ class GaussianView(View):
                 ha="left", fontsize=9, color=COLORS["nll"], visible=False))
             # legends sit under the axes: the moving curve and point never cross them
             ax.legend(handles=[self.data_points, self.curve, self.stems, self.mle_curve],
-                      loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=2, fontsize=8)
+                      loc="upper center", bbox_to_anchor=(0.5, -0.15), ncols=2, fontsize=9)
 
             ax = self.ax_nll
             ax.set_title(r"NLL$(\mu, \sigma)$: current point and MLE")
@@ -112,7 +116,7 @@ class GaussianView(View):
                 0.02, 0.97, "(μ, σ) outside the grid", transform=ax.transAxes, va="top",
                 ha="left", fontsize=9, color=COLORS["nll"], visible=False))
             ax.legend(handles=[self.mle_point, self.current], loc="upper center",
-                      bbox_to_anchor=(0.5, -0.13), ncols=2, fontsize=8)
+                      bbox_to_anchor=(0.5, -0.15), ncols=2, fontsize=9)
             self.readout_text = self.animate(self.fig.text(
                 0.5, 0.995, "", ha="center", va="top", fontsize=10, family="monospace",
                 visible=show_readout))
@@ -148,7 +152,8 @@ class GaussianView(View):
         x_lo = min(float(self.x.min()), mu_lo) - reach
         x_hi = max(float(self.x.max()), mu_hi) + reach
         self.x_grid = np.linspace(x_lo, x_hi, 500)
-        top = 1.05 * float(model.density(0.0, mu=0.0, sigma=max(Y_SIGMA_FACTOR * s_hat, s_lo)))
+        top = Y_HEADROOM * float(model.density(0.0, mu=0.0,
+                                               sigma=max(Y_SIGMA_FACTOR * s_hat, s_lo)))
         self.limits = {"density": (0.0, top), "mu": self.mu_range, "sigma": self.sigma_range}
         self.ax_data.set_xlim(x_lo, x_hi)
         self.ax_data.set_ylim(0.0, top)
@@ -169,7 +174,7 @@ class GaussianView(View):
             self.contours = self.ax_nll.contour(M, S, self.nll_grid, levels=levels,
                                                 colors=COLORS["nll"], linewidths=1.0,
                                                 alpha=0.85, zorder=2)
-            self.contour_labels = self.ax_nll.clabel(self.contours, fmt="%.1f", fontsize=7.5,
+            self.contour_labels = self.ax_nll.clabel(self.contours, fmt="%.1f", fontsize=9,
                                                      inline=True)
         self.levels = levels
         self.mle_point.set_data([mu_hat], [s_hat])

@@ -98,7 +98,8 @@ class GradientDescentView(View):
     """
 
     def __init__(self, surface, trajectory=None, *, step=None, n_steps=None, canvas_factory=None):
-        super().__init__(figsize=(8.0, 4.6), canvas_factory=canvas_factory, layout="constrained")
+        # 880 x 340 px: with its three control rows and readout the explorer fits a 1366x768 screen
+        super().__init__(figsize=(8.8, 3.4), canvas_factory=canvas_factory, layout="constrained")
         with self._style():
             self.ax_path, self.ax_loss = self.fig.subplots(1, 2, width_ratios=(1.15, 1.0))
             ax, axl = self.ax_path, self.ax_loss
@@ -106,7 +107,7 @@ class GradientDescentView(View):
             (self.path,) = ax.plot([], [], "-o", color=COLORS["path"], lw=1.5, ms=3.5, zorder=4,
                                    label="path")
             (self.start_marker,) = ax.plot([], [], "s", mfc="white", mec=COLORS["path"], mew=1.8,
-                                           ms=7, zorder=5, label="start")
+                                           ms=7, zorder=5, label="start", clip_on=False)
             (self.current,) = ax.plot([], [], "o", color=COLORS["current"], mec="black", mew=1.2,
                                       ms=10, zorder=6, clip_on=False, label="step $k$")
             (self.loss_all,) = axl.plot([], [], lw=1.2, alpha=0.3, zorder=3)
@@ -117,6 +118,13 @@ class GradientDescentView(View):
                                  fontsize=9.5, fontweight="bold", color=COLORS["nll"], zorder=7,
                                  bbox=dict(boxstyle="round,pad=0.3", fc="white",
                                            ec=COLORS["nll"], lw=1.0), visible=False)
+            # notes for a run that leaves the window (lr too large, not yet diverged)
+            self.path_note = ax.text(0.02, 0.97, "path leaves the window: off scale",
+                                     transform=ax.transAxes, ha="left", va="top", fontsize=9,
+                                     color=COLORS["nll"], zorder=7, visible=False)
+            self.loss_note = axl.text(0.98, 0.97, "loss off scale ↑", transform=axl.transAxes,
+                                      ha="right", va="top", fontsize=9, color=COLORS["nll"],
+                                      zorder=7, visible=False)
             # legend entries for the moving artists: fixed proxies, so that a legend built
             # while a marker is off scale (an arrow) still shows the usual symbol
             self._legend_proxies = [
@@ -124,7 +132,8 @@ class GradientDescentView(View):
                 Line2D([], [], ls="none", marker="o", color=COLORS["current"], mec="black",
                        mew=1.2, ms=10, label="step $k$")]
             for artist in (self.path, self.start_marker, self.current, self.loss_all,
-                           self.loss_done, self.loss_point, self.note):
+                           self.loss_done, self.loss_point, self.note, self.path_note,
+                           self.loss_note):
                 self.animate(artist)
             # ---- static part of the loss-per-step axes
             self.best_line = axl.axhline(0.0, color=COLORS["mle"], ls="--", lw=1.1,
@@ -172,8 +181,8 @@ class GradientDescentView(View):
             self.local_line.set_ydata([local[0].loss, local[0].loss])
         handles = [self.loss_done, self.best_line] + ([self.local_line] if local else [])
         with self._style():
-            self._static.append(self.ax_loss.legend(handles=handles, loc="upper right",
-                                                    frameon=True, framealpha=0.85))
+            # legends under the axes: the path and the loss curve never cross them
+            self._static.append(self.ax_loss.legend(handles=handles, **_BELOW, ncols=3))
         if trajectory is None:
             trajectory = default_trajectory(surface)
         self._use_trajectory(trajectory, step=step, n_steps=n_steps, force_limits=True)
@@ -198,14 +207,14 @@ class GradientDescentView(View):
             self._static.append(dot)
             self.minimum_markers.append(dot)
             handles.append(dot)
-        ax.set_xlim(*surface.window[0])
+        ax.set_xlim(*_padded(surface.window[0]))       # a start on the edge shows whole
         ax.set_ylim(*robust_limits(values, pad=0.06, include=[m.loss for m in surface.minima]))
         ax.set_xlabel(_LABELS.get(surface.param_names[0], surface.param_names[0]))
         ax.set_ylabel(r"loss $J(\theta)$")
         ax.set_title("Path on the loss curve")
         self.curve = curve
         handles += self._legend_proxies
-        self._static.append(ax.legend(handles=handles, loc="upper center", ncols=2))
+        self._static.append(ax.legend(handles=handles, **_BELOW, ncols=3))
 
     def _build_contours(self, surface, color):
         ax = self.ax_path
@@ -228,8 +237,8 @@ class GradientDescentView(View):
                          mec="white", mew=0.8, zorder=3, label=label)
         self._static += [fill, lines, dot]
         self.minimum_markers = [dot]
-        ax.set_xlim(*surface.window[0])
-        ax.set_ylim(*surface.window[1])
+        ax.set_xlim(*_padded(surface.window[0]))
+        ax.set_ylim(*_padded(surface.window[1]))
         names = surface.param_names
         ax.set_xlabel(_LABELS.get(names[0], names[0]))
         ax.set_ylabel(_LABELS.get(names[1], names[1]))
@@ -238,8 +247,7 @@ class GradientDescentView(View):
         else:
             ax.set_title(r"Path on the loss contours")
         self.curve = None
-        self._static.append(ax.legend(handles=[dot, *self._legend_proxies], loc="upper right",
-                                      frameon=True, framealpha=0.85))
+        self._static.append(ax.legend(handles=[dot, *self._legend_proxies], **_BELOW, ncols=3))
 
     # ------------------------------------------------------- a new trajectory
     def set_trajectory(self, trajectory, *, step=None, n_steps=None):
@@ -318,6 +326,12 @@ class GradientDescentView(View):
         self.start_marker.set_data(xs[:1], ys[:1])
         _place(self.current, xs[k], ys[k], self.ax_path.get_xlim(), self.ax_path.get_ylim(), "o")
         self.loss_done.set_data(self._steps[:k + 1], L[:k + 1])
+        (x0, x1), (y0, y1) = sorted(self.ax_path.get_xlim()), sorted(self.ax_path.get_ylim())
+        xs_, ys_ = np.asarray(xs, float), np.asarray(ys, float)
+        self.path_note.set_visible(bool(np.any((xs_ < x0) | (xs_ > x1) | (ys_ < y0) | (ys_ > y1))))
+        lo, hi = sorted(self.ax_loss.get_ylim())
+        shown = L[np.isfinite(L)]
+        self.loss_note.set_visible(bool(np.any((shown > hi) | (shown < lo))))
         _place(self.loss_point, float(k), L[k], self.ax_loss.get_xlim(), self.ax_loss.get_ylim(),
                "o")
         theta = P[k][()] if P.ndim == 1 else P[k].copy()
@@ -363,6 +377,18 @@ class GradientDescentView(View):
         color = COLORS["nll"] if r.get("diverged") else "inherit"
         return (f"<div style='color:{color};margin:2px 10px'>"
                 f"{html.escape(r.get('status', ''))}</div>")
+
+
+#: where the legends go: under their axes, clear of every path and curve
+_BELOW = dict(loc="upper center", bbox_to_anchor=(0.5, -0.2), borderaxespad=0.0,
+              handlelength=1.6, columnspacing=1.0)
+
+
+def _padded(limits, margin=0.02):
+    """*limits* widened by *margin* of their span on each side."""
+    lo, hi = limits
+    pad = margin * (hi - lo)
+    return lo - pad, hi + pad
 
 
 def _loss_range(losses, best):

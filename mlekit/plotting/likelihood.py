@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.lines import Line2D
 
 from .. import _validation as V
-from .format import fmt_number as _fmt
+from ..glossary import ko
 from .curves import KINDS, curve_values, one_free_param, param_grid
+from .format import fmt_number as _fmt
 from .style import COLORS, param_label
-from .view import View, clamp_to_limits, robust_limits
+from .view import View, clamp_to_limits, clip_polyline, robust_limits
 
 __all__ = ["LikelihoodView"]
 
 _PANELS = ("likelihood", "log_likelihood", "nll", "nll_grad")
-_TITLES = {   # English with the Korean term (drawn with the bundled Hangul font)
-    "likelihood": "Likelihood 우도",
-    "log_likelihood": "Log-likelihood 로그 우도",
-    "nll": "NLL 음의 로그 우도, with tangent",
-    "nll_grad": "Gradient of the NLL 기울기",
+_TITLES = {   # English with the Korean term from mlekit.glossary (bundled Hangul font)
+    "likelihood": f"Likelihood {ko('likelihood')}",
+    "log_likelihood": f"Log-likelihood {ko('log_likelihood')}",
+    "nll": f"NLL {ko('negative_log_likelihood')}, with tangent",
+    "nll_grad": f"Gradient of the NLL {ko('gradient')}",
 }
 
 
@@ -54,7 +56,8 @@ class LikelihoodView(View):
 
     def __init__(self, model, x, *, theta=None, grid=None, show_readout=True,
                  canvas_factory=None):
-        super().__init__(figsize=(8.0, 5.4), canvas_factory=canvas_factory, layout="constrained")
+        # 880 x 430 px: with its slider row and readout the explorer fits a 1366x768 screen
+        super().__init__(figsize=(8.8, 4.3), canvas_factory=canvas_factory, layout="constrained")
         if show_readout:
             self.fig.get_layout_engine().set(rect=(0, 0, 1, 0.95))   # room for the readout line
         self.name = one_free_param(model)
@@ -70,7 +73,7 @@ class LikelihoodView(View):
                 self.cursors[kind] = self.animate(ax.axvline(0.0, color=COLORS["current"],
                                                              lw=1.2, alpha=0.9))
                 (self.points[kind],) = ax.plot([], [], "o", color=COLORS["current"], ms=8,
-                                               zorder=5)
+                                               zorder=5, clip_on=False)   # whole at the edge
                 self.animate(self.points[kind])
                 self.notes[kind] = self.animate(ax.text(
                     0.02, 0.96, "", transform=ax.transAxes, va="top", ha="left", fontsize=9,
@@ -80,8 +83,12 @@ class LikelihoodView(View):
             (self.tangent,) = self.axes["nll"].plot([], [], color=COLORS["gradient"], lw=1.5,
                                                    ls="-", label="tangent (slope = gradient)")
             self.animate(self.tangent)
-            self.axes["nll"].legend(handles=[self.mle_lines["nll"], self.tangent],
-                                    loc="upper center")
+            # one legend under the panels: no line or marker can cross it at any θ
+            current = Line2D([], [], color=COLORS["current"], lw=1.2, marker="o", ms=6,
+                             label=r"current $\theta$ (slider)")
+            self.legend = self.fig.legend(
+                handles=[self.mle_lines["nll"], current, self.tangent],
+                loc="outside lower center", ncols=3)
             self.readout_text = self.animate(self.fig.text(
                 0.5, 0.995, "", ha="center", va="top", fontsize=10, family="monospace",
                 visible=show_readout))
@@ -166,7 +173,10 @@ class LikelihoodView(View):
         if np.isfinite(nll) and np.isfinite(slope):
             h = self._tangent_halfwidth
             xs = np.array([theta - h, theta + h])
-            self.tangent.set_data(xs, nll + slope * (xs - theta))   # y = NLL(θ) + g (x − θ)
+            # y = NLL(θ) + g (x − θ), cut at the panel's edges (a steep tangent leaves it)
+            self.tangent.set_data(*clip_polyline(xs, nll + slope * (xs - theta),
+                                                 (self.grid[0], self.grid[-1]),
+                                                 self.limits["nll"])[:2])
             self.tangent.set_visible(True)
         else:
             self.tangent.set_visible(False)

@@ -41,6 +41,13 @@ def _nice_scale(limit: float) -> float:
     return float(10.0 ** k)
 
 
+def _padded(limits, margin=0.02):
+    """*limits* widened by *margin* of their span on each side."""
+    lo, hi = limits
+    pad = margin * (hi - lo)
+    return lo - pad, hi + pad
+
+
 def _formula(loss: str, t: float) -> str:
     if loss == "mse":
         return r"$J=(y-t)^2$"
@@ -100,7 +107,8 @@ class LossSurfaceView(View):
 
     def __init__(self, *, x=1.0, t=0.0, w=None, b=None, start=(2.0, 2.0), lr=0.15, steps=60,
                  w_range=(-4.0, 4.0), b_range=(-4.0, 4.0), n_grid=161, canvas_factory=None):
-        super().__init__(figsize=(8.0, 5.4), canvas_factory=canvas_factory, layout="constrained")
+        # 630 x 400 px, controls beside it: the explorer fits a 1366x768 screen
+        super().__init__(figsize=(6.3, 4.0), canvas_factory=canvas_factory, layout="constrained")
         self.x = V.as_float(x, "x")
         self.t = float(V.check_probability(V.as_float(t, "t"), "t"))
         self.w_range = V.check_interval(w_range, "w_range", example="(-4, 4)")
@@ -138,9 +146,10 @@ class LossSurfaceView(View):
                 self.contours[loss] = filled
                 bar = self.fig.colorbar(filled, ax=ax, shrink=0.9, aspect=25, pad=0.02)
                 bar.set_label(_formula(loss, self.t))
-                bar.ax.tick_params(labelsize=8)
-                ax.set_xlim(*self.w_range)
-                ax.set_ylim(*self.b_range)
+                bar.ax.tick_params(labelsize=9)
+                # a 2 % margin round the map: a start or end on its edge shows whole
+                ax.set_xlim(*_padded(self.w_range))
+                ax.set_ylim(*_padded(self.b_range))
                 ax.set_xlabel(param_label("w"))
                 ax.set_ylabel(param_label("b"))
                 ax.set_title(f"{_NAMES[loss]} surface")
@@ -148,7 +157,7 @@ class LossSurfaceView(View):
                 (self.paths[loss],) = ax.plot([], [], "-o", color=color, lw=1.6, ms=2.6,
                                               zorder=4)
                 (self.starts[loss],) = ax.plot([], [], "s", mfc="white", mec="black", mew=1.4,
-                                               ms=7, zorder=5)
+                                               ms=7, zorder=5, clip_on=False)
                 (self.ends[loss],) = ax.plot([], [], "X", color=color, mec="black", mew=0.8,
                                              ms=10, zorder=6, clip_on=False)
                 self.arrows[loss] = ax.add_patch(FancyArrow(
@@ -157,7 +166,7 @@ class LossSurfaceView(View):
                 (self.current[loss],) = ax.plot([], [], "o", color=COLORS["current"], mec="black",
                                                 mew=1.0, ms=8, zorder=8, clip_on=False)
                 self.notes[loss] = ax.text(0.02, 0.98, "", transform=ax.transAxes, va="top",
-                                           ha="left", fontsize=8, visible=False,
+                                           ha="left", fontsize=9, visible=False,
                                            bbox=dict(fc="white", ec="none", alpha=0.8, pad=1.5))
                 # two animated layers (see refresh): the GD path, and the current point.
                 # The arrow is drawn over the point so a vanishing gradient still shows.
@@ -178,7 +187,7 @@ class LossSurfaceView(View):
             ax.set_ylabel(r"$J(\theta_k)\,/\,J(\theta_0)$")
             ax.set_title("Loss per step, relative to the start")
             self.steps_note = self.animate(ax.text(
-                0.98, 0.6, "", transform=ax.transAxes, ha="right", va="center", fontsize=8.5,
+                0.98, 0.6, "", transform=ax.transAxes, ha="right", va="center", fontsize=9,
                 visible=False, bbox=dict(fc="white", ec="none", alpha=0.85, pad=1.5)))
             self._path_layer.append(self.steps_note)
             marker = dict(ls="none", markersize=7)
@@ -193,12 +202,13 @@ class LossSurfaceView(View):
                 Line2D([], [], marker=r"$\rightarrow$", color=COLORS["gradient"], **marker,
                        label=rf"$-{_num(self.arrow_scale)}\,\nabla J$ at current"),
             ]
-            key.legend(handles=handles, loc="upper center", ncols=2, handlelength=1.6,
-                       columnspacing=1.2)
-            key.text(0.5, 0.12, "One dot per step: where the dots crowd,\n"
-                                "a tiny gradient has stalled learning.",
-                     transform=key.transAxes, ha="center", va="bottom", fontsize=9,
-                     style="italic", color="0.25")
+            # the hint is the legend's title, so it can never overlap the entries
+            legend = key.legend(handles=handles, loc="center", ncols=2, handlelength=1.6,
+                                columnspacing=1.0, borderaxespad=0.0,
+                                title="one dot per step: where dots crowd,\n"
+                                      "a tiny gradient has stalled learning",
+                                title_fontsize=9)
+            legend.get_title().set_fontstyle("italic")
 
         self._path_background = None
         self._current_off_map, self._path_off_map = False, []
@@ -208,7 +218,14 @@ class LossSurfaceView(View):
         self._set_path(start=start, lr=lr, steps=steps)
         sw, sb = self.start
         self._set(w=sw if w is None else w, b=sb if b is None else b)
-        self.redraw()          # first full draw: caches the static background
+        # first full draw, caching the static background. Constrained layout with
+        # colorbars needs a few passes to settle: draw until the axes stop moving, so
+        # the cached background matches every later full redraw
+        for _ in range(4):
+            before = [ax.get_position().bounds for ax in self.fig.axes]
+            self.redraw()
+            if before == [ax.get_position().bounds for ax in self.fig.axes]:
+                break
 
     # ------------------------------------------------------------ the paths
     def set_path(self, *, start=None, lr=None, steps=None):

@@ -4,8 +4,10 @@ Left: the data, the current line :math:`y = wx + b`, the residuals (vertical
 segments from each point to the line) and, dashed, the least-squares line.
 Right: the MSE and the Gaussian NLL (fixed :math:`\sigma`) as functions of
 the slope :math:`w` with the intercept held at its current value, with a
-vertical line at the slope that minimises both: the same line minimises
-the squared error and maximises the Gaussian likelihood.
+dotted vertical line at the slope that minimises both *for that intercept*,
+:math:`w^*(b)`; only at the least-squares intercept is it the least-squares
+slope. The same line minimises the squared error and maximises the Gaussian
+likelihood.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from .. import _validation as V
 from ..losses import mse, sse
 from ..models import Gaussian
 from .style import COLORS, param_label
-from .view import View, clamp_to_limits, robust_limits
+from .view import View, clamp_to_limits, clip_polyline, robust_limits
 
 __all__ = ["RegressionView", "slope_range", "intercept_range"]
 
@@ -107,7 +109,8 @@ class RegressionView(View):
                              V.check_interval(b_range, "b_range", example="(-4, 6)"))
         self.w_grid = np.linspace(*self.w_range, _N_GRID)
 
-        super().__init__(figsize=(8.0, 5.4), canvas_factory=canvas_factory, layout="constrained")
+        # 880 x 410 px: with its slider row and readout the explorer fits a 1366x768 screen
+        super().__init__(figsize=(8.8, 4.1), canvas_factory=canvas_factory, layout="constrained")
         with self._style():
             grid = self.fig.add_gridspec(2, 2, width_ratios=(1.15, 1.0))
             self.ax_data = self.fig.add_subplot(grid[:, 0])
@@ -133,7 +136,8 @@ class RegressionView(View):
         self.data_points = ax.scatter(x, t, s=22, color=COLORS["data"], zorder=3,
                                       label="data $(x_i, t_i)$")
         (self.ls_line,) = ax.plot(ends, self.w_ls * ends + self.b_ls, color=COLORS["mle"],
-                                  ls="--", lw=1.4, label="least squares = minimiser of MSE and NLL")
+                                  ls="--", lw=1.4,
+                                  label=r"least-squares line $(\hat w, \hat b)$")
         # moving: residual segments, the current line, an off-scale note
         self.residuals = self.animate(LineCollection(
             np.zeros((x.size, 2, 2)), colors=COLORS["current"], linewidths=1.2, alpha=0.75,
@@ -175,8 +179,10 @@ class RegressionView(View):
             (self.curves[kind],) = ax.plot(self.w_grid, slices[kind][0],
                                            color=COLORS[kind], lw=2.0)
             self.animate(self.curves[kind])
+            # not the least-squares slope unless b = b-hat: its own style and legend entry
             self.min_lines[kind] = self.animate(ax.axvline(
-                self.w_ls, color=COLORS["mle"], ls="--", lw=1.2))
+                self.w_ls, color=COLORS["mle"], ls=":", lw=1.6,
+                label=r"best slope for this $b$: $w^*(b)$"))
             self.cursors[kind] = self.animate(ax.axvline(0.0, color=COLORS["current"], lw=1.2,
                                                          alpha=0.9))
             (self.points[kind],) = ax.plot([], [], "o", color=COLORS["current"], ms=8,
@@ -195,10 +201,10 @@ class RegressionView(View):
     def _build_legend(self):
         # one legend below all panels: it overlaps no data and no moving artist
         self.legend = self.fig.legend(
-            # filled column by column: rows read data | line | residuals, then LS | loss
-            handles=[self.data_points, self.ls_line, self.line, self.points["mse"],
-                     self.residuals],
-            loc="outside lower center", ncols=3, fontsize=8.5, columnspacing=1.2,
+            # filled column by column: data | LS line, current line | residuals, loss | w*(b)
+            handles=[self.data_points, self.ls_line, self.line, self.residuals,
+                     self.points["mse"], self.min_lines["mse"]],
+            loc="outside lower center", ncols=3, fontsize=9, columnspacing=1.2,
             handlelength=1.8)
 
     # ------------------------------------------------------------ the math
@@ -248,6 +254,8 @@ class RegressionView(View):
             self.slice_values = self._slice(b)
             self.w_star = self.slice_minimiser(b)
             for kind in self.loss_axes:
+                # a graph over the whole slope grid: its walls run out through the top
+                # (the limits hold its bottom); the point on it is clamped with a note
                 self.curves[kind].set_ydata(self.slice_values[kind])
                 self.min_lines[kind].set_xdata([self.w_star, self.w_star])
         self.readout = {"w": w, "b": b, **values, "w_ls": self.w_ls, "b_ls": self.b_ls,
@@ -257,16 +265,19 @@ class RegressionView(View):
         segments = np.empty((self.x.size, 2, 2))
         segments[:, 0, 0] = segments[:, 1, 0] = self.x
         segments[:, 0, 1] = self.t
-        segments[:, 1, 1] = y_hat
+        # residual ends beyond the panel are clamped to its edge (and noted below)
+        clamped = [clamp_to_limits(v, self.ylim) for v in y_hat]
+        segments[:, 1, 1] = [v for v, _ in clamped]
         self.residuals.set_segments(segments)
         ends = np.array(self.xlim)
-        ends_y = w * ends + b
-        self.line.set_data(ends, ends_y)
-        lo, hi = self.ylim
-        above, below = bool((ends_y > hi).all()), bool((ends_y < lo).all())
-        self.line_note.set_visible(above or below)
-        if above or below:
-            self.line_note.set_text("line off scale " + ("↑" if above else "↓"))
+        line_x, line_y, cut = clip_polyline(ends, w * ends + b, self.xlim, self.ylim)
+        self.line.set_data(line_x, line_y)           # cut exactly at the panel's edge
+        off = {side for _, side in clamped if side} | ({cut} if cut in (1, -1) else set())
+        self.line_note.set_visible(bool(off))
+        if off:
+            what = "line" if not any(side for _, side in clamped) else "line and residuals"
+            self.line_note.set_text(f"{what} off scale " + "".join(
+                arrow for side, arrow in ((1, "↑"), (-1, "↓")) if side in off))
 
         # right: the current slope on each loss curve
         for kind in self.loss_axes:

@@ -89,7 +89,8 @@ class SoftmaxView(View):
         self.ce_max = float(V.check_positive(ce_max, "ce_max"))
         self.limits = {"logits": (lo, hi), "probs": (0.0, 1.0), "ce": (0.0, self.ce_max)}
 
-        super().__init__(figsize=(8.0, 5.4), canvas_factory=canvas_factory, layout="constrained")
+        # 560 x 400 px, controls beside it: the explorer fits a 1366x768 screen
+        super().__init__(figsize=(5.6, 4.0), canvas_factory=canvas_factory, layout="constrained")
         classes = np.arange(self.k)
         with self._style():
             grid = self.fig.add_gridspec(2, 2, width_ratios=(1.1, 1.0), height_ratios=(1.0, 1.4))
@@ -121,7 +122,7 @@ class SoftmaxView(View):
             ax_p.set_ylim(*self.limits["probs"])
             ax_p.set_xlim(-0.6, self.k - 0.4)
             ax_p.set_xticks(classes)
-            ax_p.set_title(r"Softmax probabilities $\hat y = \mathrm{softmax}(z)$")
+            ax_p.set_title(r"Probabilities $\hat y = \mathrm{softmax}(z)$")
             ax_p.set_xlabel("class $k$")
             ax_p.set_ylabel(r"$\hat y_k$")
             # ---- cross entropy (right)

@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 from ._png import encode_png
 from .style import RC, course_style
 
-__all__ = ["View", "robust_limits", "clamp_to_limits"]
+__all__ = ["View", "robust_limits", "clamp_to_limits", "clip_polyline"]
 
 
 class View:
@@ -172,3 +172,58 @@ def clamp_to_limits(value, limits):
     if value < lo:
         return (lo, -1)
     return (value, 0)
+
+
+def clip_polyline(x, y, xlim, ylim):
+    """The part of the polyline through (*x*, *y*) that lies inside the box *xlim* × *ylim*.
+
+    Where the line leaves the box it is cut exactly at the edge (the crossing
+    point is inserted) and the outside part becomes a NaN gap, so every drawn
+    point lies inside the axes and the view knows what it cut. Returns
+    ``(x, y, cut)`` with ``cut`` the direction of what was removed: ``+1`` above,
+    ``-1`` below, ``2`` left or right only, ``0`` nothing.
+
+    >>> xs, ys, cut = clip_polyline([0.0, 2.0], [0.0, 2.0], (0.0, 2.0), (0.0, 1.0))
+    >>> xs.tolist(), ys.tolist(), cut
+    ([0.0, 1.0], [0.0, 1.0], 1)
+    """
+    x = np.asarray(x, dtype=float).ravel()
+    y = np.asarray(y, dtype=float).ravel()
+    (x0, x1), (y0, y1) = sorted(xlim), sorted(ylim)
+    inside = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
+    if inside.all():
+        return x, y, 0
+    above, below = bool(np.any(y > y1)), bool(np.any(y < y0))
+    cut = 1 if above else (-1 if below else 2)
+    out_x, out_y = [], []
+
+    def put(px, py):
+        if not out_x or out_x[-1] != px or out_y[-1] != py:
+            out_x.append(px)
+            out_y.append(py)
+
+    for i in range(len(x) - 1):
+        px, py, dx, dy = x[i], y[i], x[i + 1] - x[i], y[i + 1] - y[i]
+        if not (np.isfinite(px) and np.isfinite(py) and np.isfinite(dx) and np.isfinite(dy)):
+            continue
+        t0, t1 = 0.0, 1.0                       # Liang-Barsky: the visible part t0..t1
+        for p, q in ((-dx, px - x0), (dx, x1 - px), (-dy, py - y0), (dy, y1 - py)):
+            if p == 0:
+                if q < 0:
+                    t0, t1 = 1.0, 0.0
+                continue
+            r = q / p
+            if p < 0:
+                t0 = max(t0, r)
+            else:
+                t1 = min(t1, r)
+        if t0 > t1:
+            continue
+        ax_, ay_ = px + t0 * dx, py + t0 * dy
+        if out_x and (out_x[-1] != ax_ or out_y[-1] != ay_):
+            put(np.nan, np.nan)                  # a gap where the line was outside
+        put(ax_, ay_)
+        put(px + t1 * dx, py + t1 * dy)
+    if not out_x and len(x) == 1 and inside[0]:
+        out_x, out_y = [x[0]], [y[0]]
+    return np.array(out_x, dtype=float), np.array(out_y, dtype=float), cut

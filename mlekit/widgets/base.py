@@ -9,7 +9,7 @@ import traceback
 
 import ipywidgets as widgets
 
-__all__ = ["Explorer", "readout_table", "close_tree"]
+__all__ = ["Explorer", "readout_table", "readout_column", "close_tree"]
 
 
 class Explorer(widgets.VBox):
@@ -20,6 +20,10 @@ class Explorer(widgets.VBox):
     raised by a callback is shown in :attr:`errors` (an Output widget) with
     its traceback, never swallowed and never a frozen figure; the next
     successful move clears it.
+
+    ``beside=True`` puts the controls in a column to the right of the figure
+    (and ``readout_beside=True`` the readout under them), for explorers with
+    many controls; otherwise they sit above it.
 
     Displayed, an explorer carries a PNG of its current figure in its
     mimebundle, so a saved notebook shows the figure on GitHub, nbviewer and
@@ -34,7 +38,7 @@ class Explorer(widgets.VBox):
         """An instance with the course's typical data, for ``python -m mlekit.bench``."""
         raise NotImplementedError
 
-    def __init__(self, view, controls, *, caption=""):
+    def __init__(self, view, controls, *, caption="", beside=False, readout_beside=False):
         self.view = view
         self.readout = widgets.HTML(layout=widgets.Layout(margin="0 0 0 8px"))
         self.errors = widgets.Output(layout=widgets.Layout(border="0px"))
@@ -44,7 +48,15 @@ class Explorer(widgets.VBox):
         children = []
         if caption:
             children.append(widgets.HTML(f"<i>{html.escape(caption)}</i>"))
-        children += [*rows, view.canvas, self.readout, self.errors]
+        if beside:
+            # controls (and optionally the readout) in a column right of the figure: the
+            # explorer stays short enough for a 1366x768 laptop screen (see tests/test_figure_layout.py)
+            column = [*rows, self.readout] if readout_beside else rows
+            side = widgets.VBox(column, layout=widgets.Layout(margin="0 0 0 6px"))
+            children += [widgets.HBox([view.canvas, side])]
+            children += [self.errors] if readout_beside else [self.readout, self.errors]
+        else:
+            children += [*rows, view.canvas, self.readout, self.errors]
         super().__init__(children=children)
 
     # -------------------------------------------------------------- callbacks
@@ -129,3 +141,11 @@ def readout_table(rows) -> str:
     body = "".join(f"<td style='padding:0 10px;text-align:right;font-family:monospace'>{value}</td>"
                    for _, value in rows)
     return f"<table style='border-collapse:collapse'><tr>{head}</tr><tr>{body}</tr></table>"
+
+
+def readout_column(rows) -> str:
+    """HTML for a narrow readout, one (label, text) pair per row: fits a column beside a figure."""
+    body = "".join(f"<tr><th style='padding:0 10px;text-align:left'>{label}</th>"
+                   f"<td style='padding:0 10px;text-align:right;font-family:monospace'>{value}</td>"
+                   "</tr>" for label, value in rows)
+    return f"<table style='border-collapse:collapse'>{body}</table>"

@@ -119,7 +119,7 @@ class GradientDescentExplorer(Explorer):
             description="problem", layout=widgets.Layout(width="260px"))
         self.mode_buttons = widgets.ToggleButtons(
             options=[(label, key) for key, label in MODES.items()], value=mode,
-            description="batch", style={"button_width": "130px"})
+            description="batch", style={"button_width": "110px"})
         self.lr_slider = widgets.FloatLogSlider(
             value=0.1, base=10, min=-3, max=0, step=0.01, description="lr α",
             readout_format=".3g", continuous_update=True, layout=widgets.Layout(width="300px"))
@@ -146,9 +146,8 @@ class GradientDescentExplorer(Explorer):
                     [self.lr_slider, *self.start_sliders],
                     [self.play, self.step_slider]]
         super().__init__(view, controls,
-                         caption="Press ▶ or drag 'step k' to walk down the loss: each step is "
-                                 "θ ← θ − α ∂J/∂θ. Change the learning rate α, the start or "
-                                 "the problem; the path is recomputed at once.")
+                         caption="Press ▶ or drag 'step k': each step is θ ← θ − α ∂J/∂θ. "
+                                 "Change α, the start or the problem: the path reruns at once.")
         self._on_change(self.problem_dropdown, self._problem_changed)
         self._on_change(self.mode_buttons, lambda _: self._rerun())
         self._on_change(self.lr_slider, lambda _: self._rerun())

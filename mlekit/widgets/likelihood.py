@@ -64,17 +64,17 @@ class LikelihoodExplorer(Explorer):
         self.slider = widgets.FloatSlider(
             value=start, min=lo, max=hi, step=step, description=_SYMBOLS.get(name, name),
             continuous_update=True, readout_format=".3f",
-            layout=widgets.Layout(width="480px"))
+            layout=widgets.Layout(width="440px"))
         controls = [self.slider]
         self.k_slider = self.n_slider = None
         kn = self._initial_counts(model, data)
         if kn is not None:
             k, n = kn
+            narrow = dict(continuous_update=False, layout=widgets.Layout(width="250px"))
             self.n_slider = widgets.IntSlider(value=n, min=1, max=max(200, n), description="n",
-                                              continuous_update=False)
-            self.k_slider = widgets.IntSlider(value=k, min=0, max=n, description="k",
-                                              continuous_update=False)
-            controls = [self.slider, [self.k_slider, self.n_slider]]
+                                              **narrow)
+            self.k_slider = widgets.IntSlider(value=k, min=0, max=n, description="k", **narrow)
+            controls = [[self.slider, self.k_slider, self.n_slider]]      # one row: 940 px
         self.main_slider = self.slider
         super().__init__(view, controls,
                          caption=f"Drag {_SYMBOLS.get(name, name)}: the orange markers follow; "

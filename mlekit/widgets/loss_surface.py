@@ -84,32 +84,28 @@ class LossSurfaceExplorer(Explorer):
             return widgets.FloatSlider(value=value, min=lo, max=hi, step=step,
                                        description=description, readout_format=fmt,
                                        continuous_update=True,
-                                       layout=widgets.Layout(width="340px"), **kw)
+                                       layout=widgets.Layout(width="330px"), **kw)
 
         self.w_slider = slider("w", view.readout["w"], *w_range, 0.01)
         self.b_slider = slider("b", view.readout["b"], *b_range, 0.01)
         self.preset = widgets.Dropdown(options=[*PRESETS, CUSTOM], value=self._preset_for(start),
                                        description="GD start",
-                                       layout=widgets.Layout(width="260px"))
+                                       layout=widgets.Layout(width="330px"))
         self.start_w_slider = slider("start w", start[0], *w_range, 0.05)
         self.start_b_slider = slider("start b", start[1], *b_range, 0.05)
         self.lr_slider = slider("lr", lr, 0.01, 2.0, 0.01, fmt=".2f")
         self.steps_slider = widgets.IntSlider(value=steps, min=1, max=300, description="steps K",
                                               continuous_update=False,   # new K: full redraw
-                                              layout=widgets.Layout(width="340px"))
+                                              layout=widgets.Layout(width="330px"))
         self.main_slider = self.w_slider
         self._syncing = False
-        controls = [
-            [self.w_slider, self.b_slider],
-            [self.preset],
-            [self.start_w_slider, self.start_b_slider],
-            [self.lr_slider, self.steps_slider],
-        ]
+        # one column beside the figure (it would be ~790 px tall with the rows above it)
+        controls = [self.w_slider, self.b_slider, self.preset, self.start_w_slider,
+                    self.start_b_slider, self.lr_slider, self.steps_slider]
         super().__init__(
-            view, controls,
-            caption="Drag w and b: the orange point and its −∇J arrow move on both surfaces. "
-                    "Choose a start, lr and K: gradient descent runs on each loss. From the "
-                    "poor start the sigmoid is saturated, so MSE crawls and BCE does not.")
+            view, controls, beside=True,
+            caption="Drag w and b: the orange point and its −∇J arrow move on both maps. "
+                    "From the poor start the sigmoid saturates: MSE crawls, BCE does not.")
         self._on_change(self.w_slider, lambda w: self._move(w=w))
         self._on_change(self.b_slider, lambda b: self._move(b=b))
         self._on_change(self.preset, self._preset_changed)

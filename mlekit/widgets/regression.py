@@ -17,7 +17,7 @@ def _slider(value, lo, hi, description):
     step = float(f"{(hi - lo) / 500:.1g}")
     return widgets.FloatSlider(
         value=value, min=lo, max=hi, step=step, description=description,
-        continuous_update=True, readout_format=".2f", layout=widgets.Layout(width="420px"))
+        continuous_update=True, readout_format=".2f", layout=widgets.Layout(width="380px"))
 
 
 class RegressionExplorer(Explorer):
@@ -26,8 +26,9 @@ class RegressionExplorer(Explorer):
     The left panel shows the residuals :math:`t_i - (w x_i + b)` as vertical
     segments and the least-squares line (dashed). The right panels show the
     MSE and the Gaussian NLL (fixed :math:`\sigma`) as functions of the slope,
-    intercept held at its current value: both bottom out at the same slope,
-    and at the least-squares intercept that slope is the least-squares one.
+    intercept held at its current value: both bottom out at the same slope
+    :math:`w^*(b)` (dotted), and at the least-squares intercept that slope is
+    the least-squares one.
 
     Parameters
     ----------
@@ -60,9 +61,9 @@ class RegressionExplorer(Explorer):
             description="least-squares line", tooltip="Move both sliders to the least-squares "
             "fit (to the sliders' step)", layout=widgets.Layout(width="170px"))
         self.main_slider = self.slope_slider
-        super().__init__(view, [[self.slope_slider, self.fit_button], self.intercept_slider],
+        super().__init__(view, [[self.slope_slider, self.intercept_slider, self.fit_button]],
                          caption="Drag w and b: the orange residuals, line and markers follow. "
-                                 "The dashed lines mark the fit that minimises both losses.")
+                                 "Dashed: the least-squares line; dotted: the best w for this b.")
         self._on_change(self.slope_slider, lambda w: self._move(w=w))
         self._on_change(self.intercept_slider, lambda b: self._move(b=b))
         fit = self._guarded(lambda _: self.fit())
@@ -108,8 +109,6 @@ class RegressionExplorer(Explorer):
             ("least squares ŵ", f"{r['w_ls']:.4f}"),
             ("least squares b̂", f"{r['b_ls']:.4f}"),
         ])
-        sentence = (f"Both losses are minimised by the same line, the least-squares line "
-                    f"ŵ = {r['w_ls']:.4f}, b̂ = {r['b_ls']:.4f}: with σ fixed the Gaussian "
-                    f"NLL is SSE/(2σ²) plus a constant. With b held at {r['b']:.3f}, both "
-                    f"curves bottom out at w = {r['w_star']:.4f}.")
+        sentence = (f"NLL = SSE/(2σ²) + const, so both curves bottom out at the same "
+                    f"slope: best w for b = {r['b']:.3f} is w*(b) = {r['w_star']:.4f}.")
         self.readout.value = table + f"<div style='margin-top:4px'>{html.escape(sentence)}</div>"

@@ -15,7 +15,7 @@ from ..plotting.format import fmt_number, fmt_vector
 from ..plotting.softmax import EXAMPLE_PROBS, EXAMPLE_TARGET, SoftmaxView
 from ..plotting.style import COLORS
 from ._canvas import live_canvas
-from .base import Explorer, readout_table
+from .base import Explorer, readout_column
 
 __all__ = ["SoftmaxExplorer"]
 
@@ -59,7 +59,7 @@ class SoftmaxExplorer(Explorer):
             widgets.FloatSlider(value=float(z[j]), min=-reach, max=reach, step=0.01,
                                 description=f"z{j}".translate(_SUBSCRIPTS),
                                 continuous_update=True, readout_format=".2f",
-                                layout=widgets.Layout(width="360px"))
+                                layout=widgets.Layout(width="330px"))
             for j in range(self.k)
         ]
         self.target_selector = widgets.ToggleButtons(
@@ -76,12 +76,11 @@ class SoftmaxExplorer(Explorer):
                                            layout=widgets.Layout(width="120px"))
         self.main_slider = self.sliders[0]
         self._holding = False
-        controls = [widgets.HBox([
-            widgets.VBox(self.sliders),
-            widgets.VBox([self.target_selector,
-                          widgets.HBox([self.example_button, self.reset_button])]),
-        ])]
-        super().__init__(view, controls,
+        # controls and readout in one column beside the figure (stacked under it they
+        # made the explorer ~900 px tall)
+        controls = [*self.sliders, self.target_selector,
+                    [self.example_button, self.reset_button]]
+        super().__init__(view, controls, beside=True, readout_beside=True,
                          caption="Drag the logits z or pick the target class t: the bars show "
                                  "ŷ = softmax(z); the orange dot is CE = −log ŷ_t.")
         for slider in self.sliders:
@@ -168,9 +167,8 @@ class SoftmaxExplorer(Explorer):
         stable, naive, info = r["ce"], r["ce_from_probs"], r["ce_information"]
         agree = np.isclose(naive, stable, rtol=1e-9, atol=1e-12) and np.isclose(
             info, stable, rtol=1e-9, atol=1e-12)
-        check = ("✓ all three agree" if agree else
-                 "ŷ_t underflowed to 0: only the logits route is exact")
-        self.readout.value = class_table(r) + readout_table([
+        check = ("✓ all three agree" if agree else "ŷ_t underflowed to 0: use logits")
+        self.readout.value = class_table(r) + readout_column([
             ("target t", str(r["target"])),
             ("CE from logits", f"{stable:.4f}"),
             ("−log ŷ_t from ŷ", fmt_number(naive, 3)),
