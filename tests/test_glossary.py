@@ -253,3 +253,20 @@ def test_the_table_is_html_in_jupyter_and_aligned_text_or_markdown_elsewhere():
 def test_an_empty_symbol_override_leaves_the_cell_empty():
     table = glossary.summary_table(["likelihood"], symbols={"likelihood": ""})
     assert table.to_markdown().splitlines()[-1] == "| likelihood | 우도 (also called 가능도) |  |"
+
+
+def test_explorer_titles_take_their_korean_from_the_glossary():
+    from mlekit.plotting import likelihood
+
+    for panel, key in (("likelihood", "likelihood"), ("log_likelihood", "log_likelihood"),
+                       ("nll", "negative_log_likelihood"), ("nll_grad", "gradient")):
+        assert glossary.ko(key) in likelihood._TITLES[panel]
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_lesson_code_writes_no_korean_of_its_own(path):
+    """Figure titles and labels in a lesson's code take their Korean from glossary.ko(...)."""
+    found = [(i, line.strip()) for i, cell in enumerate(nbformat.read(path, as_version=4).cells)
+             if cell.cell_type == "code"
+             for line in cell.source.splitlines() if glossary.HANGUL.search(line)]
+    assert not found, found

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 import nbformat
-import pytest
+
 
 from mlekit import cli
 from mlekit.teaching import editions, workspace
