@@ -93,6 +93,7 @@ def test_typed_answers_in_other_numeric_forms_pass(name, capsys):
 def test_most_typed_answers_are_checked_for_coarse_rounding():
     assert len(COARSE) >= 5
 
+
 def test_a_typed_wrong_answer_still_fails(capsys):
     for name, (check, exact) in TYPED.items():
         feedback, text = outcome(check, exact * 1.01 + 0.01, capsys)
