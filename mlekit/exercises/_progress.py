@@ -140,15 +140,21 @@ def _set_aside(path: Path) -> Path:
     raise OSError("too many unreadable progress files")     # pragma: no cover
 
 
-def _write_atomic(path: Path, data: dict) -> None:
-    text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".mlekit-progress.", suffix=".tmp")
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write *data* to *path* so that a reader sees the old file or the new one, never half.
+
+    A temporary file in the same folder, fsynced, then ``os.replace``; it gets an
+    ordinary new file's permissions (mkstemp would make it 0600). Shared with
+    :mod:`mlekit.teaching.workspace`, which writes the student's notebooks this way.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         mask = os.umask(0)
         os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)             # as an ordinary new file (mkstemp makes 0600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        os.chmod(tmp, 0o666 & ~mask)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -156,6 +162,11 @@ def _write_atomic(path: Path, data: dict) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _write_atomic(path: Path, data: dict) -> None:
+    text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    write_bytes_atomic(path, text.encode("utf-8"))
 
 
 def record(lesson: str, exercise: str, passed: bool, *, folder=None,

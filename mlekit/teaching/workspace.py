@@ -26,17 +26,15 @@ at lesson 00.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..exercises._progress import EDITION_FILE
+from ..exercises._progress import EDITION_FILE, write_bytes_atomic
 
 __all__ = ["MANIFEST", "SyncReport", "sync", "start", "DEFAULT_FOLDER"]
 
@@ -57,26 +55,7 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())       # as an ordinary new file (mkstemp makes 0600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+_write_atomic = write_bytes_atomic       # the progress file's writer: old or new, never half
 
 
 def read_manifest(folder) -> dict:
