@@ -34,6 +34,8 @@ __all__ = [
     "check_callable",
     "check_prob_vector",
     "check_interval",
+    "check_choice",
+    "check_scalar_result",
 ]
 
 
@@ -318,6 +320,66 @@ def check_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> 
              "Pass one prediction per target.")
 
 
+def _choice_list(choices) -> str:
+    """``"mean" or "sum"``, ``"mean", "sum" or "none"``: the choices as a message lists them."""
+    shown = [f'"{c}"' if isinstance(c, str) else repr(c) for c in choices]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
+
+
+def check_choice(value, name: str, choices, fix: str, *, expected: str | None = None,
+                 exc: type | None = None):
+    """Return *value* if it is one of *choices*, or raise naming them all.
+
+    A value of the choices' type that is not among them raises ValueError (a
+    misspelt option), a value of another type TypeError (``None``, a number
+    where a name belongs); *exc* forces one of them. *expected* replaces the
+    phrase after "must" (``be "mean" or "sum"`` by default).
+
+    Examples
+    --------
+    >>> check_choice("bits", "unit", ("nats", "bits"), "Use a log base.")
+    'bits'
+    >>> check_choice("bytes", "unit", ("nats", "bits"), 'Use "nats" or "bits".')
+    Traceback (most recent call last):
+    ...
+    ValueError: unit must be "nats" or "bits", got the string 'bytes'. Use "nats" or "bits".
+    >>> check_choice(2, "unit", ("nats", "bits"), 'Use "nats" or "bits".')
+    Traceback (most recent call last):
+    ...
+    TypeError: unit must be "nats" or "bits", got 2. Use "nats" or "bits".
+    """
+    kinds = tuple({type(c) for c in choices})
+    right_kind = isinstance(value, kinds) and not isinstance(value, (bool, np.bool_))
+    if right_kind and any(value == c for c in choices):
+        return value
+    if exc is None:
+        exc = ValueError if right_kind else TypeError
+    fail(name, expected or f"be {_choice_list(choices)}", describe(value), fix, exc)
+
+
+def check_scalar_result(value, name: str, fix: str, reduce_fix: str) -> float:
+    """Return what a user's callback returned as one float, or raise TypeError.
+
+    *name* is the call (``"f(x)"``, ``"loss(theta)"``); *fix* is said when it
+    returned no number at all (text, None), *reduce_fix* when it returned an
+    array. inf and NaN pass: the caller decides what they mean.
+
+    Examples
+    --------
+    >>> check_scalar_result(2, "f(x)", "Return one float.", "Reduce with a sum.")
+    2.0
+    >>> check_scalar_result([1.0, 2.0], "f(x)", "Return one float.", "Reduce with a sum.")
+    Traceback (most recent call last):
+    ...
+    TypeError: f(x) must return a single number, got an array of shape (2,). Reduce with a sum.
+    """
+    arr = as_float_array(value, name, finite=False, expected="return a single number", fix=fix)
+    if arr.ndim != 0:
+        fail(name, "return a single number", f"an array of shape {arr.shape}", reduce_fix,
+             TypeError)
+    return float(arr)
+
+
 def check_reduction(reduction, *, allow_none: bool = False) -> str:
     """Return *reduction* if it is ``"mean"`` or ``"sum"`` (or ``"none"`` where allowed).
 
@@ -328,15 +390,13 @@ def check_reduction(reduction, *, allow_none: bool = False) -> str:
     ...
     ValueError: reduction must be "mean" or "sum", got the string 'avg'. Use "mean" to average over samples or "sum" to add them up.
     """
-    allowed = ("mean", "sum", "none") if allow_none else ("mean", "sum")
-    if not isinstance(reduction, str) or reduction not in allowed:
-        if allow_none:
-            fail("reduction", 'be "mean", "sum" or "none"', describe(reduction),
-                 'Use "mean" to average over samples, "sum" to add them up, or "none" for '
-                 "one loss per sample.")
-        fail("reduction", 'be "mean" or "sum"', describe(reduction),
-             'Use "mean" to average over samples or "sum" to add them up.')
-    return reduction
+    if allow_none:
+        return check_choice(reduction, "reduction", ("mean", "sum", "none"),
+                            'Use "mean" to average over samples, "sum" to add them up, or '
+                            '"none" for one loss per sample.', exc=ValueError)
+    return check_choice(reduction, "reduction", ("mean", "sum"),
+                        'Use "mean" to average over samples or "sum" to add them up.',
+                        exc=ValueError)
 
 
 def check_int(value, name: str, *, minimum: int | None = None) -> int:
@@ -395,13 +455,9 @@ def check_unit(unit) -> float:
     >>> check_unit("bits")
     2.0
     """
-    if isinstance(unit, str) and unit == "nats":
-        return float(np.e)
-    if isinstance(unit, str) and unit == "bits":
-        return 2.0
-    fail("unit", 'be "nats" or "bits"', describe(unit),
-         'Use "nats" for natural logs or "bits" for log base 2.',
-         ValueError if isinstance(unit, str) else TypeError)
+    unit = check_choice(unit, "unit", ("nats", "bits"),
+                        'Use "nats" for natural logs or "bits" for log base 2.')
+    return float(np.e) if unit == "nats" else 2.0
 
 
 def check_callable(value, name: str, signature: str):

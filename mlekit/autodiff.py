@@ -81,6 +81,11 @@ class Value:
         The number this node holds.
     label : str, optional
         A name shown in traces and graph drawings (e.g. ``"w1"``).
+    parents, op, local_grads : optional
+        Set by the operations that build the graph (``w * x`` makes a node with
+        ``parents=(w, x)``, ``op="*"``, ``local_grads=(x.data, w.data)``);
+        stored under the same names, described below. Leave them out for an
+        input.
 
     Attributes
     ----------
@@ -105,21 +110,21 @@ class Value:
     (3.0, -2.0, 1.0)
     """
 
-    def __init__(self, data, label: str = "", *, _parents=(), _op: str = "", _local=()):
+    def __init__(self, data, label: str = "", *, parents=(), op: str = "", local_grads=()):
         if isinstance(data, Value):
             data = data.data
         if isinstance(data, bool):
             V.fail("data", "be a real number", repr(data), "Use 1.0 or 0.0.", TypeError)
-        if _op and not math.isfinite(data):
-            V.fail(f"the result of {_op!r}", "stay finite",
-                   f"{data} from {', '.join(f'{p.data:g}' for p in _parents)}",
+        if op and not math.isfinite(data):
+            V.fail(f"the result of {op!r}", "stay finite",
+                   f"{data} from {', '.join(f'{p.data:g}' for p in parents)}",
                    "The numbers are too large for floats; rescale the inputs.", OverflowError)
         self.data = V.as_float(data, "data")
         self.grad = 0.0
         self.label = label
-        self.parents = tuple(_parents)
-        self.op = _op
-        self.local_grads = tuple(float(g) for g in _local)
+        self.parents = tuple(parents)
+        self.op = op
+        self.local_grads = tuple(float(g) for g in local_grads)
 
     # ----------------------------------------------------------- presentation
     @property
@@ -135,13 +140,13 @@ class Value:
     # --------------------------------------------------------------- arithmetic
     def __add__(self, other):
         other = _as_value(other)
-        return Value(self.data + other.data, _parents=(self, other), _op="+", _local=(1.0, 1.0))
+        return Value(self.data + other.data, parents=(self, other), op="+", local_grads=(1.0, 1.0))
 
     def __mul__(self, other):
         other = _as_value(other)
         # d(ab)/da = b, d(ab)/db = a
-        return Value(self.data * other.data, _parents=(self, other), _op="*",
-                     _local=(other.data, self.data))
+        return Value(self.data * other.data, parents=(self, other), op="*",
+                     local_grads=(other.data, self.data))
 
     def __truediv__(self, other):
         other = _as_value(other)
@@ -149,8 +154,8 @@ class Value:
             V.fail("the divisor", "be non-zero", "0", "Division by zero has no derivative.",
                    ZeroDivisionError)
         # d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
-        return Value(self.data / other.data, _parents=(self, other), _op="/",
-                     _local=(1.0 / other.data, -self.data / other.data**2))
+        return Value(self.data / other.data, parents=(self, other), op="/",
+                     local_grads=(1.0 / other.data, -self.data / other.data**2))
 
     def __pow__(self, exponent):
         if not isinstance(exponent, numbers.Real) or isinstance(exponent, bool):
@@ -169,14 +174,14 @@ class Value:
             out, local = self.data**exponent, exponent * self.data ** (exponent - 1)
         except OverflowError:
             out, local = math.inf, math.inf
-        return Value(out, _parents=(self,), _op=f"**{exponent:g}", _local=(local,))
+        return Value(out, parents=(self,), op=f"**{exponent:g}", local_grads=(local,))
 
     def __neg__(self):
-        return Value(-self.data, _parents=(self,), _op="neg", _local=(-1.0,))
+        return Value(-self.data, parents=(self,), op="neg", local_grads=(-1.0,))
 
     def __sub__(self, other):
         other = _as_value(other)
-        return Value(self.data - other.data, _parents=(self, other), _op="-", _local=(1.0, -1.0))
+        return Value(self.data - other.data, parents=(self, other), op="-", local_grads=(1.0, -1.0))
 
     def __radd__(self, other):
         return _as_value(other) + self
@@ -199,30 +204,30 @@ class Value:
             V.fail("the input to exp", "be below about 709.78 so e**x stays finite",
                    f"{self.data:g}", "Work in log space (logsumexp) for large inputs.",
                    OverflowError)
-        return Value(out, _parents=(self,), _op="exp", _local=(out,))
+        return Value(out, parents=(self,), op="exp", local_grads=(out,))
 
     def log(self):
         """Natural log; local derivative 1/x. Needs x > 0."""
         if self.data <= 0:
             V.fail("the input to log", "be > 0", f"{self.data:g}",
                    "The log of a probability needs p > 0.")
-        return Value(math.log(self.data), _parents=(self,), _op="log", _local=(1.0 / self.data,))
+        return Value(math.log(self.data), parents=(self,), op="log", local_grads=(1.0 / self.data,))
 
     def tanh(self):
         """tanh; local derivative 1 - tanh**2."""
         t = math.tanh(self.data)
-        return Value(t, _parents=(self,), _op="tanh", _local=(1.0 - t * t,))
+        return Value(t, parents=(self,), op="tanh", local_grads=(1.0 - t * t,))
 
     def sigmoid(self):
         """Logistic sigmoid; local derivative s(1 - s)."""
         x = self.data
         s = 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
-        return Value(s, _parents=(self,), _op="sigmoid", _local=(s * (1.0 - s),))
+        return Value(s, parents=(self,), op="sigmoid", local_grads=(s * (1.0 - s),))
 
     def relu(self):
         """max(0, x); local derivative 1 for x > 0, else 0."""
-        return Value(max(0.0, self.data), _parents=(self,), _op="relu",
-                     _local=(1.0 if self.data > 0 else 0.0,))
+        return Value(max(0.0, self.data), parents=(self,), op="relu",
+                     local_grads=(1.0 if self.data > 0 else 0.0,))
 
     # --------------------------------------------------------------- backward
     def topological_order(self) -> list["Value"]:

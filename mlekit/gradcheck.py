@@ -59,13 +59,9 @@ def numerical_gradient(f, x, eps=1e-6):
     flat, gflat = x.reshape(-1), grad.reshape(-1)
 
     def call(arr):
-        value = V.as_float_array(f(float(arr) if arr.ndim == 0 else arr.copy()), "f(x)",
-                                 finite=False, expected="return a single number",
-                                 fix="Return one float (did you forget `return`?).")
-        if value.ndim != 0:
-            V.fail("f(x)", "return a single number", f"an array of shape {value.shape}",
-                   "Reduce with a sum or a mean.", TypeError)
-        return float(value)
+        return V.check_scalar_result(f(float(arr) if arr.ndim == 0 else arr.copy()), "f(x)",
+                                     "Return one float (did you forget `return`?).",
+                                     "Reduce with a sum or a mean.")
 
     for j in range(flat.size):
         old = flat[j]

@@ -1,13 +1,25 @@
 r"""Loss functions (손실 함수) and their gradients.
 
+Every loss takes the **target first, then the prediction**, as the course
+writes them (MSE(t, ŷ), CE(t, ŷ), H(p, q)) and as :mod:`mlekit.information`
+and scikit-learn's metrics do: ``mse(t, y_hat)``, ``cross_entropy(t, y_hat)``,
+``binary_cross_entropy_with_logits(t, logits)``. A call with the two swapped
+is refused with a sentence saying so wherever the values show it (a
+probability where a 0/1 label belongs, a label where a probability row
+belongs).
+
 Each loss comes with a ``*_grad`` function returning the gradient with
-respect to its first argument (the prediction, probabilities or logits), and
-takes ``reduction="mean"`` or ``"sum"`` over samples, or ``"none"`` for one
-loss per sample (per entry for the regression losses and BCE); a ``*_grad``
-with ``"none"`` gives each sample's derivative of its own loss, the same as
-``"sum"``. Names follow the
-notebooks: ``y_hat`` is a prediction, ``t`` a target, ``logits`` the raw
-scores before a sigmoid or softmax.
+respect to the prediction (probabilities or logits), its second argument.
+
+**Reductions.** Losses average over samples by default (``reduction="mean"``),
+as training code does; ``"sum"`` adds them up, and ``"none"`` returns one loss
+per sample (per entry for the regression losses and BCE). A ``*_grad`` with
+``"none"`` gives each sample's derivative of its own loss, the same as
+``"sum"``. The NLL methods of :mod:`mlekit.models` *sum* by default instead,
+as a likelihood multiplies over all observations; both accept all three.
+
+Names follow the notebooks: ``t`` is a target, ``y_hat`` a prediction,
+``logits`` the raw scores before a sigmoid or softmax.
 
 Where the stable route matters the module computes in log space:
 ``binary_cross_entropy_with_logits`` never forms ``sigmoid(z)``, and
@@ -17,9 +29,9 @@ before exponentiating, so logits of ±10⁴ give finite, exact losses.
 Examples
 --------
 >>> from mlekit import losses
->>> float(losses.mse([1.0, 2.0], [0.0, 0.0]))
+>>> float(losses.mse([0.0, 0.0], [1.0, 2.0]))         # targets, then predictions
 2.5
->>> round(float(losses.cross_entropy([[0.2, 0.1, 0.65, 0.05]], [2])), 4)   # -log 0.65
+>>> round(float(losses.cross_entropy([2], [[0.2, 0.1, 0.65, 0.05]])), 4)   # -log 0.65
 0.4308
 """
 
@@ -42,7 +54,8 @@ __all__ = [
 
 
 # --------------------------------------------------------------------- helpers
-def _pair(y_hat, t, name_a="y_hat", name_b="t"):
+def _pair(t, y_hat, name_a="y_hat", name_b="t"):
+    """(prediction, target) as float arrays of one shape."""
     a = V.as_float_array(y_hat, name_a)
     b = V.as_float_array(t, name_b)
     V.check_same_shape(a, b, name_a, name_b)
@@ -60,15 +73,16 @@ def _scale(n, reduction):
 
 
 # ------------------------------------------------------------- regression losses
-def mse(y_hat, t, reduction="mean"):
+def mse(t, y_hat, reduction="mean"):
     r"""Mean squared error (평균제곱오차).
 
     Parameters
     ----------
-    y_hat, t : array_like
-        Predictions and targets of the same shape.
-    reduction : {"mean", "sum"}
-        ``"mean"`` averages over all entries (MSE); ``"sum"`` adds them (SSE).
+    t, y_hat : array_like
+        Targets and predictions of the same shape.
+    reduction : {"mean", "sum", "none"}
+        ``"mean"`` averages over all entries (MSE); ``"sum"`` adds them (SSE);
+        ``"none"`` returns each entry's squared error.
 
     Notes
     -----
@@ -79,28 +93,28 @@ def mse(y_hat, t, reduction="mean"):
 
     Examples
     --------
-    >>> float(mse([1.0, 3.0], [0.0, 1.0]))
+    >>> float(mse([0.0, 1.0], [1.0, 3.0]))
     2.5
     """
     V.check_reduction(reduction, allow_none=True)
-    a, b = _pair(y_hat, t)
+    a, b = _pair(t, y_hat)
     return _reduce((a - b) ** 2, reduction)
 
 
-def mse_grad(y_hat, t, reduction="mean"):
+def mse_grad(t, y_hat, reduction="mean"):
     r"""Gradient of :func:`mse` with respect to ``y_hat``: :math:`2(\hat y - t)/N`.
 
     Examples
     --------
-    >>> mse_grad([1.0, 3.0], [0.0, 1.0])
+    >>> mse_grad([0.0, 1.0], [1.0, 3.0])
     array([1., 2.])
     """
     V.check_reduction(reduction, allow_none=True)
-    a, b = _pair(y_hat, t)
+    a, b = _pair(t, y_hat)
     return scalar_or_array(2.0 * (a - b) * _scale(a.size, reduction))
 
 
-def sse(y_hat, t, reduction="sum"):
+def sse(t, y_hat, reduction="sum"):
     r"""Sum of squared errors (오차제곱합).
 
     The same per-entry loss as :func:`mse` with ``reduction="sum"`` as the
@@ -112,24 +126,24 @@ def sse(y_hat, t, reduction="sum"):
 
     Examples
     --------
-    >>> float(sse([1.0, 3.0], [0.0, 1.0]))
+    >>> float(sse([0.0, 1.0], [1.0, 3.0]))
     5.0
     """
-    return mse(y_hat, t, reduction=reduction)
+    return mse(t, y_hat, reduction=reduction)
 
 
-def sse_grad(y_hat, t, reduction="sum"):
+def sse_grad(t, y_hat, reduction="sum"):
     r"""Gradient of :func:`sse` with respect to ``y_hat``: :math:`2(\hat y - t)`.
 
     Examples
     --------
-    >>> sse_grad([1.0, 3.0], [0.0, 1.0])
+    >>> sse_grad([0.0, 1.0], [1.0, 3.0])
     array([2., 4.])
     """
-    return mse_grad(y_hat, t, reduction=reduction)
+    return mse_grad(t, y_hat, reduction=reduction)
 
 
-def mae(y_hat, t, reduction="mean"):
+def mae(t, y_hat, reduction="mean"):
     r"""Mean absolute error (평균절대오차).
 
     Notes
@@ -141,45 +155,57 @@ def mae(y_hat, t, reduction="mean"):
 
     Examples
     --------
-    >>> float(mae([1.0, 3.0], [0.0, 1.0]))
+    >>> float(mae([0.0, 1.0], [1.0, 3.0]))
     1.5
     """
     V.check_reduction(reduction, allow_none=True)
-    a, b = _pair(y_hat, t)
+    a, b = _pair(t, y_hat)
     return _reduce(np.abs(a - b), reduction)
 
 
-def mae_grad(y_hat, t, reduction="mean"):
+def mae_grad(t, y_hat, reduction="mean"):
     r"""(Sub)gradient of :func:`mae`: :math:`\operatorname{sign}(\hat y - t)/N` (0 where equal).
 
     Examples
     --------
-    >>> mae_grad([1.0, 3.0, 2.0], [0.0, 4.0, 2.0], reduction="sum")
+    >>> mae_grad([0.0, 4.0, 2.0], [1.0, 3.0, 2.0], reduction="sum")
     array([ 1., -1.,  0.])
     """
     V.check_reduction(reduction, allow_none=True)
-    a, b = _pair(y_hat, t)
+    a, b = _pair(t, y_hat)
     return scalar_or_array(np.sign(a - b) * _scale(a.size, reduction))
 
 
 # ----------------------------------------------------------- binary cross entropy
-def _bce_args(p_hat, t):
+def _looks_swapped(t, pred) -> bool:
+    """Soft "targets" next to hard 0/1 "predictions": the arguments are in the old order."""
+    t = np.asarray(t, dtype=float)
+    pred = np.asarray(pred, dtype=float)
+    hard = np.isin(pred, (0.0, 1.0))
+    return bool(pred.size and hard.all() and not np.isin(t, (0.0, 1.0)).all())
+
+
+def _bce_args(t, p_hat):
     p = V.check_probability(p_hat, "p_hat")
     tt = V.check_probability(t, "t")
     V.check_same_shape(p, tt, "p_hat", "t")
+    if _looks_swapped(tt, p):
+        V.fail("t", "hold the 0/1 labels (the target comes first: binary_cross_entropy(t, "
+               "p_hat))", "probabilities strictly between 0 and 1, next to a p_hat of only 0s "
+               "and 1s", "Swap the two arguments: target first, then the prediction.")
     return p, tt
 
 
-def binary_cross_entropy(p_hat, t, reduction="mean"):
+def binary_cross_entropy(t, p_hat, reduction="mean"):
     r"""Binary cross entropy (이진 교차 엔트로피) of predicted probabilities.
 
     Parameters
     ----------
-    p_hat : array_like
-        Predicted probabilities of class 1, each in [0, 1].
     t : array_like
-        Targets in [0, 1] (usually 0 or 1), same shape.
-    reduction : {"mean", "sum"}
+        Targets in [0, 1] (usually 0 or 1).
+    p_hat : array_like
+        Predicted probabilities of class 1, each in [0, 1], same shape.
+    reduction : {"mean", "sum", "none"}
 
     Notes
     -----
@@ -192,15 +218,15 @@ def binary_cross_entropy(p_hat, t, reduction="mean"):
 
     Examples
     --------
-    >>> round(float(binary_cross_entropy([0.7], [1])), 4)   # -log 0.7
+    >>> round(float(binary_cross_entropy([1], [0.7])), 4)   # -log 0.7
     0.3567
     """
     V.check_reduction(reduction, allow_none=True)
-    p, tt = _bce_args(p_hat, t)
+    p, tt = _bce_args(t, p_hat)
     return _reduce(-(xlogy(tt, p) + xlogy(1.0 - tt, 1.0 - p)), reduction)
 
 
-def binary_cross_entropy_grad(p_hat, t, reduction="mean"):
+def binary_cross_entropy_grad(t, p_hat, reduction="mean"):
     r"""Gradient of :func:`binary_cross_entropy` with respect to ``p_hat``.
 
     Notes
@@ -209,23 +235,27 @@ def binary_cross_entropy_grad(p_hat, t, reduction="mean"):
 
     Examples
     --------
-    >>> binary_cross_entropy_grad([0.5], [1], reduction="sum")
+    >>> binary_cross_entropy_grad([1], [0.5], reduction="sum")
     array([-2.])
     """
     V.check_reduction(reduction, allow_none=True)
-    p, tt = _bce_args(p_hat, t)
+    p, tt = _bce_args(t, p_hat)
     g = -safe_div(tt, p) + safe_div(1.0 - tt, 1.0 - p)
     return scalar_or_array(g * _scale(p.size, reduction))
 
 
-def _logit_args(logits, t):
+def _logit_args(t, logits):
     z = V.as_float_array(logits, "logits")
-    tt = V.check_probability(t, "t")
+    try:
+        tt = V.check_probability(t, "t")
+    except ValueError as exc:          # often logits passed first: say the order
+        raise ValueError(f"{str(exc)[:-1]}, and the target comes first: "
+                         "binary_cross_entropy_with_logits(t, logits).") from None
     V.check_same_shape(z, tt, "logits", "t")
     return z, tt
 
 
-def binary_cross_entropy_with_logits(logits, t, reduction="mean"):
+def binary_cross_entropy_with_logits(t, logits, reduction="mean"):
     r"""Binary cross entropy of ``sigmoid(logits)``, computed stably from the logits.
 
     Notes
@@ -239,15 +269,15 @@ def binary_cross_entropy_with_logits(logits, t, reduction="mean"):
 
     Examples
     --------
-    >>> float(binary_cross_entropy_with_logits([1000.0, -1000.0], [0.0, 1.0], reduction="sum"))
+    >>> float(binary_cross_entropy_with_logits([0.0, 1.0], [1000.0, -1000.0], reduction="sum"))
     2000.0
     """
     V.check_reduction(reduction, allow_none=True)
-    z, tt = _logit_args(logits, t)
+    z, tt = _logit_args(t, logits)
     return _reduce(_math.softplus(z) - tt * z, reduction)
 
 
-def binary_cross_entropy_with_logits_grad(logits, t, reduction="mean"):
+def binary_cross_entropy_with_logits_grad(t, logits, reduction="mean"):
     r"""Gradient with respect to the logits: :math:`(\sigma(z) - t)/N`.
 
     The sigmoid's own derivative cancels, which is why cross entropy keeps
@@ -255,11 +285,11 @@ def binary_cross_entropy_with_logits_grad(logits, t, reduction="mean"):
 
     Examples
     --------
-    >>> binary_cross_entropy_with_logits_grad([0.0], [1.0])
+    >>> binary_cross_entropy_with_logits_grad([1.0], [0.0])
     array([-0.5])
     """
     V.check_reduction(reduction, allow_none=True)
-    z, tt = _logit_args(logits, t)
+    z, tt = _logit_args(t, logits)
     return scalar_or_array((_math.sigmoid(z) - tt) * _scale(z.size, reduction))
 
 
@@ -340,16 +370,27 @@ def log_softmax(logits, axis=-1):
     return _math.log_softmax(z, axis=_axis(z, axis))
 
 
-def _vjp_or_jacobian(s, grad_output, jacobian, vjp):
+def _vjp_or_jacobian(logits, axis, grad_output, jacobian, vjp):
+    """Softmax of *logits* along *axis*, then its Jacobian or vector-Jacobian product.
+
+    The work is done with the class axis moved last; a vector-Jacobian product
+    comes back in the logits' own layout, a Jacobian with its two class axes last.
+    """
+    z = _logits(logits)
+    axis = _axis(z, axis)
+    if axis is None:
+        V.fail("axis", "name one class axis (an int)", "None",
+               "Use axis=-1, the default, for the last axis.")
+    s = np.moveaxis(_math.softmax(z, axis=axis), axis, -1)
     if grad_output is None:
         return jacobian(s)
     g = V.as_float_array(grad_output, "grad_output")
-    V.check_same_shape(g, s, "grad_output", "logits")
-    return vjp(s, g)
+    V.check_same_shape(g, z, "grad_output", "logits")
+    return np.moveaxis(vjp(s, np.moveaxis(g, axis, -1)), -1, axis)
 
 
-def softmax_grad(logits, grad_output=None):
-    r"""Jacobian of :func:`softmax` (last axis), or its product with ``grad_output``.
+def softmax_grad(logits, grad_output=None, axis=-1):
+    r"""Jacobian of :func:`softmax` along *axis* (as in :func:`softmax`), or its product with ``grad_output``.
 
     Notes
     -----
@@ -363,17 +404,19 @@ def softmax_grad(logits, grad_output=None):
     >>> softmax_grad([0.0, 0.0])
     array([[ 0.25, -0.25],
            [-0.25,  0.25]])
+    >>> softmax_grad([[0.0, 5.0], [0.0, 5.0]], grad_output=[[1.0, 0.0], [0.0, 0.0]], axis=0)
+    array([[ 0.25,  0.  ],
+           [-0.25,  0.  ]])
     """
-    s = _math.softmax(_logits(logits))
     return _vjp_or_jacobian(
-        s, grad_output,
+        logits, axis, grad_output,
         lambda s: s[..., :, None] * (np.eye(s.shape[-1]) - s[..., None, :]),
         lambda s, g: s * (g - np.sum(g * s, axis=-1, keepdims=True)),
     )
 
 
-def log_softmax_grad(logits, grad_output=None):
-    r"""Jacobian of :func:`log_softmax` (last axis), or its product with ``grad_output``.
+def log_softmax_grad(logits, grad_output=None, axis=-1):
+    r"""Jacobian of :func:`log_softmax` along *axis*, or its product with ``grad_output``.
 
     Notes
     -----
@@ -384,9 +427,8 @@ def log_softmax_grad(logits, grad_output=None):
     >>> log_softmax_grad([0.0, 0.0], grad_output=[1.0, 0.0])
     array([ 0.5, -0.5])
     """
-    s = _math.softmax(_logits(logits))
     return _vjp_or_jacobian(
-        s, grad_output,
+        logits, axis, grad_output,
         lambda s: np.eye(s.shape[-1]) - s[..., None, :],
         lambda s, g: g - s * np.sum(g, axis=-1, keepdims=True),
     )
@@ -406,27 +448,42 @@ def _ce_targets(t, n_classes, lead_shape, first_name):
            f"shape {t_arr.shape}", "Pass one label (or one one-hot row) per sample.")
 
 
-def _ce_args(y_hat, t):
+def _ce_args(t, y_hat):
+    _refuse_swapped_ce(t, y_hat, "y_hat")
     p = V.check_prob_vector(y_hat, "y_hat")
     return p, _ce_targets(t, p.shape[-1], p.shape[:-1], "y_hat")
+
+
+def _refuse_swapped_ce(t, pred, pred_name):
+    """Labels where the prediction belongs and rows where the labels belong: the old order."""
+    try:
+        t_arr = np.asarray(t, dtype=float)
+        p_arr = np.asarray(pred, dtype=float)
+    except (TypeError, ValueError):
+        return                                    # the validators below explain it
+    if t_arr.ndim == p_arr.ndim + 1 and t_arr.ndim >= 1 and np.all(p_arr == np.round(p_arr)):
+        fn = "cross_entropy(t, y_hat)" if pred_name == "y_hat" else "cross_entropy_with_logits(t, logits)"
+        V.fail(pred_name, f"come second, after the targets ({fn})",
+               f"whole numbers of shape {p_arr.shape}, next to rows of shape {t_arr.shape} "
+               "where the labels belong", "Swap the two arguments: target first.")
 
 
 def _n_rows(p):
     return int(np.prod(p.shape[:-1])) if p.ndim > 1 else 1
 
 
-def cross_entropy(y_hat, t, reduction="mean"):
+def cross_entropy(t, y_hat, reduction="mean"):
     r"""Cross entropy (교차 엔트로피) between targets and predicted class probabilities.
 
     Parameters
     ----------
-    y_hat : array_like, shape (N, K) or (K,)
-        Predicted probabilities; each row sums to 1.
     t : array_like
         Integer labels of shape (N,) (or a scalar for one sample), or one-hot
         / probability rows of the same shape as ``y_hat``.
-    reduction : {"mean", "sum"}
-        Average or sum over the N samples.
+    y_hat : array_like, shape (N, K) or (K,)
+        Predicted probabilities; each row sums to 1.
+    reduction : {"mean", "sum", "none"}
+        Average or sum over the N samples, or one loss per sample.
 
     Notes
     -----
@@ -438,35 +495,36 @@ def cross_entropy(y_hat, t, reduction="mean"):
     Examples
     --------
     >>> y_hat = [0.2, 0.1, 0.65, 0.05]
-    >>> round(float(cross_entropy(y_hat, 2)), 4)
+    >>> round(float(cross_entropy(2, y_hat)), 4)
     0.4308
-    >>> round(float(cross_entropy(y_hat, [0, 0, 1, 0])), 4)
+    >>> round(float(cross_entropy([0, 0, 1, 0], y_hat)), 4)
     0.4308
     """
     V.check_reduction(reduction, allow_none=True)
-    p, tt = _ce_args(y_hat, t)
+    p, tt = _ce_args(t, y_hat)
     return _reduce(np.atleast_1d(-np.sum(xlogy(tt, p), axis=-1)), reduction)
 
 
-def cross_entropy_grad(y_hat, t, reduction="mean"):
+def cross_entropy_grad(t, y_hat, reduction="mean"):
     r"""Gradient of :func:`cross_entropy` with respect to ``y_hat``: :math:`-t/(N\hat y)`.
 
     Examples
     --------
-    >>> cross_entropy_grad([0.5, 0.5], 0)
+    >>> cross_entropy_grad(0, [0.5, 0.5])
     array([-2.,  0.])
     """
     V.check_reduction(reduction, allow_none=True)
-    p, tt = _ce_args(y_hat, t)
+    p, tt = _ce_args(t, y_hat)
     return -safe_div(tt, p) * _scale(_n_rows(p), reduction) + 0.0   # + 0.0: no -0.0 entries
 
 
-def _ce_logit_args(logits, t):
+def _ce_logit_args(t, logits):
+    _refuse_swapped_ce(t, logits, "logits")
     z = _logits(logits)
     return z, _ce_targets(t, z.shape[-1], z.shape[:-1], "logits")
 
 
-def cross_entropy_with_logits(logits, t, reduction="mean"):
+def cross_entropy_with_logits(t, logits, reduction="mean"):
     r"""Cross entropy of ``softmax(logits)``, computed stably through :func:`log_softmax`.
 
     Notes
@@ -475,24 +533,24 @@ def cross_entropy_with_logits(logits, t, reduction="mean"):
 
     Examples
     --------
-    >>> float(cross_entropy_with_logits([[1e4, 0.0]], [1]))
+    >>> float(cross_entropy_with_logits([1], [[1e4, 0.0]]))
     10000.0
     """
     V.check_reduction(reduction, allow_none=True)
-    z, tt = _ce_logit_args(logits, t)
+    z, tt = _ce_logit_args(t, logits)
     logp = _math.log_softmax(z)
     # logp is finite for finite logits, so t * logp needs no 0 log 0 care
     return _reduce(np.atleast_1d(-np.sum(tt * logp, axis=-1)), reduction)
 
 
-def cross_entropy_with_logits_grad(logits, t, reduction="mean"):
+def cross_entropy_with_logits_grad(t, logits, reduction="mean"):
     r"""Gradient with respect to the logits: :math:`(\operatorname{softmax}(z) - t)/N`.
 
     Examples
     --------
-    >>> cross_entropy_with_logits_grad([0.0, 0.0], 1)
+    >>> cross_entropy_with_logits_grad(1, [0.0, 0.0])
     array([ 0.5, -0.5])
     """
     V.check_reduction(reduction, allow_none=True)
-    z, tt = _ce_logit_args(logits, t)
+    z, tt = _ce_logit_args(t, logits)
     return (_math.softmax(z) - tt) * _scale(_n_rows(z), reduction)

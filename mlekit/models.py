@@ -70,10 +70,9 @@ class Model:
         for name, value in fixed.items():
             if value is None:
                 continue
-            if name not in self._all_params:
-                V.fail("the fixed parameter", f"be one of {self._all_params}", repr(name),
-                       f"{type(self).__name__} has the parameters {', '.join(self._all_params)}.",
-                       TypeError)
+            V.check_choice(name, "the fixed parameter", self._all_params,
+                           f"{type(self).__name__} has the parameters "
+                           f"{', '.join(self._all_params)}.", exc=TypeError)
             arr = self._check_param(name, value)
             if arr.ndim != (1 if name in self._vector_params else 0):
                 V.fail(name, "be a single number when fixed", V.describe(value),
@@ -141,11 +140,17 @@ class Model:
     def nll(self, x, *, reduction="sum", **params):
         r"""Negative log-likelihood (음의 로그 우도) :math:`-\ell(\theta)`.
 
-        ``reduction="mean"`` divides by the sample size n, which changes the
-        value but not the minimiser. The NLL is ``inf`` where the data are
-        impossible under the parameters (e.g. ``p = 0`` with a success).
+        **Reductions.** A model's NLL *sums* over the observations by default,
+        as the likelihood multiplies over all of them (the losses of
+        :mod:`mlekit.losses` average instead). ``reduction="mean"`` divides by
+        the sample size n, which changes the value but not the minimiser;
+        ``reduction="none"`` gives each observation's own NLL, ``-log f(x_i)``.
+        The NLL is ``inf`` where the data are impossible under the parameters
+        (e.g. ``p = 0`` with a success).
         """
-        V.check_reduction(reduction)
+        V.check_reduction(reduction, allow_none=True)
+        if reduction == "none":
+            return scalar_or_array(-np.asarray(self.log_density(x, **params), dtype=float) + 0.0)
         stats = self._stats(x)
         values = self._resolve(params, "nll")
         out = -self._log_lik(stats, **values) + 0.0      # + 0.0: never -0.0
@@ -157,7 +162,9 @@ class Model:
         r"""Gradient of the NLL with respect to each free parameter.
 
         Returns a dict ``{name: dNLL/dname}`` whose values broadcast like the
-        parameters.
+        parameters. ``reduction`` is ``"sum"`` (the default, as for :meth:`nll`)
+        or ``"mean"``; the gradient is computed from the sample's sufficient
+        statistics, so there is no per-observation (``"none"``) form.
         """
         V.check_reduction(reduction)
         stats = self._stats(x)
@@ -201,6 +208,24 @@ class Model:
                 V.fail(k, "be a single value when sampling", V.describe(v),
                        "Sample at one parameter setting at a time.")
         return self._sample(n, gen, **values)
+
+    def check_data(self, x):
+        """Validate observations for this model and return them as a 1-D float array.
+
+        The same check every method runs first (binary values for a
+        Bernoulli, counts in [0, n] for a Binomial, finite numbers for a
+        Gaussian ...), raising a ``ValueError`` that names the fix.
+
+        Examples
+        --------
+        >>> Bernoulli().check_data([1, 0, 1]).tolist()
+        [1.0, 0.0, 1.0]
+        >>> Bernoulli().check_data([1, 2])
+        Traceback (most recent call last):
+        ...
+        ValueError: x must contain only 0 and 1, got 2 at index 1. Code each ...
+        """
+        return self._check_data(x)
 
     # defaults for subclasses
     def _check_points(self, x):

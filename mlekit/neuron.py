@@ -61,11 +61,8 @@ LOSSES = ("mse", "bce")
 
 # ----------------------------------------------------------------- validation
 def _check_loss(loss) -> str:
-    if not isinstance(loss, str) or loss not in LOSSES:
-        V.fail("loss", 'be "mse" or "bce"', V.describe(loss),
-               'Use "mse" for the squared error or "bce" for binary cross entropy.',
-               ValueError if isinstance(loss, str) else TypeError)
-    return loss
+    return V.check_choice(loss, "loss", LOSSES,
+                          'Use "mse" for the squared error or "bce" for binary cross entropy.')
 
 
 def _check_wb(w, b):
@@ -83,6 +80,14 @@ def _check_xt(x, t):
     x = V.as_float(x, "x")
     t = float(V.check_probability(V.as_float(t, "t"), "t"))
     return x, t
+
+
+def _check_args(w, b, x, t, loss):
+    """The arguments of neuron_loss and neuron_loss_grad, validated: (z = w x + b, x, t, loss)."""
+    loss = _check_loss(loss)
+    w, b = _check_wb(w, b)
+    x, t = _check_xt(x, t)
+    return w * x + b, x, t, loss
 
 
 # ----------------------------------------------------- unvalidated kernels
@@ -200,8 +205,8 @@ def neuron_loss(w, b, x=1.0, t=0.0, loss="mse"):
     The BCE is evaluated in the second form, :math:`\max(z, 0) + \log(1 +
     e^{-|z|}) - t z`, so it is finite and accurate for every finite ``z``
     (a saturated :math:`y` that rounds to 1 would make :math:`\log(1-y)`
-    infinite). For one sample the MSE equals ``mlekit.losses.mse([y], [t])``
-    and the BCE ``mlekit.losses.binary_cross_entropy_with_logits([z], [t])``.
+    infinite). For one sample the MSE equals ``mlekit.losses.mse([t], [y])``
+    and the BCE ``mlekit.losses.binary_cross_entropy_with_logits([t], [z])``.
 
     Examples
     --------
@@ -216,10 +221,8 @@ def neuron_loss(w, b, x=1.0, t=0.0, loss="mse"):
     >>> float(neuron_loss(1000.0, 0.0, loss="bce"))              # finite far out
     1000.0
     """
-    loss = _check_loss(loss)
-    w, b = _check_wb(w, b)
-    x, t = _check_xt(x, t)
-    return scalar_or_array(_loss(w * x + b, t, loss))
+    z, _, t, loss = _check_args(w, b, x, t, loss)
+    return scalar_or_array(_loss(z, t, loss))
 
 
 def neuron_loss_grad(w, b, x=1.0, t=0.0, loss="mse"):
@@ -227,14 +230,9 @@ def neuron_loss_grad(w, b, x=1.0, t=0.0, loss="mse"):
 
     Parameters
     ----------
-    w, b : float or array_like
-        Weight and bias; arrays broadcast against each other.
-    x : float
-        The input.
-    t : float
-        The target, in [0, 1].
-    loss : {"mse", "bce"}
-        Squared error or binary cross entropy.
+    w, b, x, t, loss
+        As in :func:`neuron_loss`: weight and bias (arrays broadcast), input,
+        target in [0, 1], and ``"mse"`` or ``"bce"``.
 
     Returns
     -------
@@ -277,10 +275,8 @@ def neuron_loss_grad(w, b, x=1.0, t=0.0, loss="mse"):
     >>> round(float(gw), 4), round(float(gb), 4)
     (1.995, 0.9975)
     """
-    loss = _check_loss(loss)
-    w, b = _check_wb(w, b)
-    x, t = _check_xt(x, t)
-    delta = _delta(w * x + b, t, loss)                      # error signal dJ/dz
+    z, x, t, loss = _check_args(w, b, x, t, loss)
+    delta = _delta(z, t, loss)                              # error signal dJ/dz
     return scalar_or_array(delta * x), scalar_or_array(delta)   # dz/dw = x, dz/db = 1
 
 

@@ -236,16 +236,15 @@ class TwoLayerNet:
         self.n_in = V.check_int(n_in, "n_in", minimum=1)
         self.n_hidden = V.check_int(n_hidden, "n_hidden", minimum=1)
         self.n_out = V.check_int(n_out, "n_out", minimum=1)
-        if hidden not in ACTIVATIONS:
-            V.fail("hidden", f"be one of {sorted(ACTIVATIONS)}", V.describe(hidden),
-                   'Lesson 10 uses hidden="relu".')
-        if output not in _HEADS:
-            V.fail("output", f"be one of {sorted(_HEADS)}", V.describe(output),
-                   'Use "identity" for regression, "sigmoid" or "softmax" for classification.')
+        V.check_choice(hidden, "hidden", tuple(ACTIVATIONS), 'Lesson 10 uses hidden="relu".',
+                       expected=f"be one of {sorted(ACTIVATIONS)}")
+        V.check_choice(output, "output", tuple(_HEADS),
+                       'Use "identity" for regression, "sigmoid" or "softmax" for classification.',
+                       expected=f"be one of {sorted(_HEADS)}")
         loss = _DEFAULT_LOSS[output] if loss is None else loss
-        if loss not in _HEADS[output]:
-            V.fail("loss", f"be one of {_HEADS[output]} for output={output!r}", V.describe(loss),
-                   "Cross entropy needs a softmax head; BCE needs a sigmoid head.")
+        V.check_choice(loss, "loss", _HEADS[output],
+                       "Cross entropy needs a softmax head; BCE needs a sigmoid head.",
+                       expected=f"be one of {_HEADS[output]} for output={output!r}")
         if output == "softmax" and self.n_out < 2:
             V.fail("n_out", "be >= 2 for a softmax head", str(self.n_out),
                    "Use one output per class.")

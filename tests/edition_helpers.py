@@ -8,7 +8,41 @@ stub is only called there) and never raises; every other cell runs clean.
 
 from __future__ import annotations
 
+import shutil
+import uuid
+from pathlib import Path
+
+import nbformat
+
 from mlekit.exercises._core import FAIL_MARK
+from mlekit.teaching.handout import BEGIN_HIDDEN, BEGIN_SOLUTION
+
+COURSE = Path(__file__).resolve().parent.parent / "course"
+
+
+def planted_course(dest: Path):
+    """Copy course/ to *dest* with a unique marker line in every solution and hidden-test region.
+
+    Returns ``(dest, solution_markers, hidden_markers)``: a student edition built from
+    *dest* must contain none of the markers.
+    """
+    shutil.copytree(COURSE, dest, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    solution, hidden = set(), set()
+    for path in dest.glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            out = []
+            for line in cell.source.split("\n"):
+                out.append(line)
+                for begin, found in ((BEGIN_SOLUTION, solution), (BEGIN_HIDDEN, hidden)):
+                    if begin in line:
+                        marker = f"LEAK-{uuid.uuid4().hex}"
+                        found.add(marker)
+                        indent = line[: len(line) - len(line.lstrip())]
+                        out.append(f"{indent}# {marker}")
+            cell.source = "\n".join(out)
+        nbformat.write(nb, path)
+    return dest, solution, hidden
 
 
 def nbgrader_meta(cell) -> dict:

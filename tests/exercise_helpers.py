@@ -24,6 +24,36 @@ def not_implemented(*args):
     raise NotImplementedError()
 
 
+def raises_key_error(*args):
+    """A student's function that fails with an error of its own (a KeyError)."""
+    return {}["p"]
+
+
+def function_blanks(text: str) -> list:
+    """(answer, hint) rows every function exercise shares: not started, or not a function.
+
+    *text* is the exercise's formula typed as a string instead of a function.
+    """
+    return [(None, "is None"), (text, "should be a function"),
+            (not_implemented, "NotImplementedError"), (raises_key_error, "raised KeyError")]
+
+
+def value_blanks(text: str) -> list:
+    """(answer, hint) rows every value exercise shares: not a usable number.
+
+    *text* is the answer typed in quotes.
+    """
+    return [(None, "still None"), (text, "remove the quotes"), (True, "True/False"),
+            (float("nan"), "NaN"), ([1.0, 2.0], "single number"), (lambda: 1.0, "is a function")]
+
+
+def failure(check, answer, capsys, hint: str, **kwargs) -> str:
+    """Run *check* on a wrong *answer*: it must fail with *hint* on stderr only. Returns stderr."""
+    fb, out, err = run(check, answer, capsys, **kwargs)
+    assert not fb and out == "" and err.startswith(FAIL_MARK) and hint in err, err
+    return err
+
+
 def answer_leaks(text: str, values, formats=LEAK_FORMATS) -> bool:
     """True if any reference value appears in *text* in a format a check might print.
 

@@ -13,15 +13,14 @@ tests/test_exercises_workflow.py (every lesson, both editions).
 from __future__ import annotations
 
 import re
-import shutil
-import uuid
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from mlekit.teaching.editions import build_edition, course_source, edition_notebook
-from mlekit.teaching.handout import BEGIN_HIDDEN, BEGIN_SOLUTION, END_SOLUTION, solution_text
+from edition_helpers import planted_course
+from mlekit.teaching.handout import BEGIN_HIDDEN, END_SOLUTION, solution_text
 from mlekit.teaching.selfstudy import HELP_TAG, exercise_help
 
 COURSE = Path(__file__).resolve().parent.parent / "course"
@@ -53,31 +52,9 @@ def test_the_packaged_course_is_this_checkout():
     assert course_source().resolve() == COURSE.resolve()
 
 
-def plant_markers(src: Path):
-    """Put a unique marker line in every solution region and hidden-test region of src/."""
-    solution, hidden = set(), set()
-    for path in src.glob("*.ipynb"):
-        nb = nbformat.read(path, as_version=4)
-        for cell in nb.cells:
-            out = []
-            for line in cell.source.split("\n"):
-                out.append(line)
-                for begin, found in ((BEGIN_SOLUTION, solution), (BEGIN_HIDDEN, hidden)):
-                    if begin in line:
-                        marker = f"LEAK-{uuid.uuid4().hex}"
-                        found.add(marker)
-                        indent = line[: len(line) - len(line.lstrip())]
-                        out.append(f"{indent}# {marker}")
-            cell.source = "\n".join(out)
-        nbformat.write(nb, path)
-    return solution, hidden
-
-
 @pytest.fixture(scope="module")
 def planted(tmp_path_factory):
-    src = tmp_path_factory.mktemp("planted") / "course"
-    shutil.copytree(COURSE, src, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    solution, hidden = plant_markers(src)
+    src, solution, hidden = planted_course(tmp_path_factory.mktemp("planted") / "course")
     assert len(solution) >= 2 * len(NOTEBOOKS) and len(hidden) >= len(NOTEBOOKS)
     return src, solution, hidden
 

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from mlekit.exercises import lesson09 as ex
-from exercise_helpers import FAIL_MARK, PASS_MARK, ECHO_SAFE_FORMATS, answer_leaks as _answer_leaks, not_implemented, run
+from exercise_helpers import (FAIL_MARK, PASS_MARK, ECHO_SAFE_FORMATS,
+                             answer_leaks as _answer_leaks, not_implemented, run, function_blanks)
 
 
 def answer_leaks(text, values):
@@ -37,9 +38,6 @@ def reference_samples_seen(n, batch_size, steps):
     epochs, rest = divmod(steps, per_epoch)
     return epochs * n + rest * batch_size
 
-
-def raises_key_error(*args):
-    return {}["theta"]
 
 
 def quad_grad(theta):                      # J = 1.5 (theta - 2)^2, the first probe of exercise 1
@@ -121,10 +119,7 @@ def test_run_gd_returning_a_trajectory_gets_a_hint(capsys):
 
 
 @pytest.mark.parametrize("answer, hint", [
-    (None, "is None"),
-    ("theta - lr * grad(theta)", "should be a function"),
-    (not_implemented, "NotImplementedError"),
-    (raises_key_error, "raised KeyError"),
+    *function_blanks("theta - lr * grad(theta)"),
     (lambda g, th, lr, s: 1 / 0, "raised ZeroDivisionError"),
     (lambda g, th, lr, s: None, "forget the `return`"),
     (lambda g, th, lr, s: "five", "not text"),

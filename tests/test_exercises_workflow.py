@@ -19,7 +19,6 @@ import os
 import shutil
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import nbformat
@@ -62,23 +61,10 @@ def test_every_lesson_has_two_nbgrader_exercises(path):
 
 
 def test_no_solution_or_hidden_test_reaches_the_student_copy(tmp_path):
-    src = tmp_path / "src"
-    shutil.copytree(COURSE, src, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    planted = set()
-    for path in src.glob("*.ipynb"):
-        nb = nbformat.read(path, as_version=4)
-        for cell in nb.cells:
-            lines = cell.source.split("\n")
-            out = []
-            for line in lines:
-                out.append(line)
-                if BEGIN_SOLUTION in line or BEGIN_HIDDEN in line:
-                    marker = f"LEAK-{uuid.uuid4().hex}"
-                    planted.add(marker)
-                    indent = line[: len(line) - len(line.lstrip())]
-                    out.append(f"{indent}# {marker}")
-            cell.source = "\n".join(out)
-        nbformat.write(nb, path)
+    from edition_helpers import planted_course
+
+    src, solution, hidden = planted_course(tmp_path / "src")
+    planted = solution | hidden
     assert len(planted) >= 2 * len(NOTEBOOKS)
     out_dir = tmp_path / "student"
     report = write_edition(src, out_dir, "handout", log=lambda *a: None)

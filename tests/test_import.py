@@ -50,7 +50,7 @@ import mlekit as mk
 mk.models, mk.losses
 x = mk.datasets.phone_survey()
 mk.models.Bernoulli().nll(x, p=0.5)
-mk.losses.mse([1.0], [0.0])
+mk.losses.mse([0.0], [1.0])
 print(json.dumps({"file": mk.__file__, "new": sorted(set(sys.modules) - before)}))
 """
 

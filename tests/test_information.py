@@ -161,7 +161,7 @@ def test_cross_entropy_worked_example_equals_the_classification_loss():
     # the notes: y = (0, 0, 1, 0), y_hat = (.2, .1, .65, .05) -> -log 0.65
     y, y_hat = [0, 0, 1, 0], [0.2, 0.1, 0.65, 0.05]
     np.testing.assert_allclose(info.cross_entropy(y, y_hat), -math.log(0.65), rtol=1e-12)
-    np.testing.assert_allclose(info.cross_entropy(y, y_hat), losses.cross_entropy(y_hat, 2),
+    np.testing.assert_allclose(info.cross_entropy(y, y_hat), losses.cross_entropy(2, y_hat),
                                rtol=1e-12)
     np.testing.assert_allclose(info.cross_entropy(y, y_hat, unit="bits"), -math.log2(0.65),
                                rtol=1e-12)

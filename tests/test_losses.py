@@ -88,9 +88,9 @@ def rng():
 # --------------------------------------------------------------- regression losses
 def test_mse_docstring_value_by_hand():
     # ((1-0)^2 + (3-1)^2) / 2 = 5 / 2
-    np.testing.assert_allclose(losses.mse([1.0, 3.0], [0.0, 1.0]), 2.5)
-    np.testing.assert_allclose(losses.sse([1.0, 3.0], [0.0, 1.0]), 5.0)
-    np.testing.assert_allclose(losses.mae([1.0, 3.0], [0.0, 1.0]), 1.5)
+    np.testing.assert_allclose(losses.mse([0.0, 1.0], [1.0, 3.0]), 2.5)
+    np.testing.assert_allclose(losses.sse([0.0, 1.0], [1.0, 3.0]), 5.0)
+    np.testing.assert_allclose(losses.mae([0.0, 1.0], [1.0, 3.0]), 1.5)
 
 
 @pytest.mark.parametrize("shape", SHAPES)
@@ -99,18 +99,18 @@ def test_mse_matches_sum_of_squares(rng, shape, reduction):
     # MSE = (1/N) sum_i (y_hat_i - t_i)^2, N = number of entries; SSE drops the 1/N
     y_hat, t = rng.normal(size=shape), rng.normal(size=shape)
     expected = np.sum((y_hat - t) ** 2) / n_for(reduction, y_hat.size)
-    np.testing.assert_allclose(losses.mse(y_hat, t, reduction=reduction), expected, rtol=1e-12)
+    np.testing.assert_allclose(losses.mse(t, y_hat, reduction=reduction), expected, rtol=1e-12)
 
 
 @pytest.mark.parametrize("shape", SHAPES)
 def test_sse_defaults_to_sum_and_its_mean_is_mse(rng, shape):
     y_hat, t = rng.normal(size=shape), rng.normal(size=shape)
     by_hand = np.sum((y_hat - t) ** 2)
-    np.testing.assert_allclose(losses.sse(y_hat, t), by_hand, rtol=1e-12)
-    np.testing.assert_allclose(losses.sse(y_hat, t, reduction="mean"), by_hand / y_hat.size,
+    np.testing.assert_allclose(losses.sse(t, y_hat), by_hand, rtol=1e-12)
+    np.testing.assert_allclose(losses.sse(t, y_hat, reduction="mean"), by_hand / y_hat.size,
                                rtol=1e-12)
     # consistency (in addition to the independent checks above)
-    np.testing.assert_allclose(losses.sse(y_hat, t, reduction="mean"), losses.mse(y_hat, t))
+    np.testing.assert_allclose(losses.sse(t, y_hat, reduction="mean"), losses.mse(t, y_hat))
 
 
 @pytest.mark.parametrize("shape", SHAPES)
@@ -119,7 +119,7 @@ def test_mae_matches_sum_of_absolute_errors(rng, shape, reduction):
     # MAE = (1/N) sum_i |y_hat_i - t_i|
     y_hat, t = rng.normal(size=shape), rng.normal(size=shape)
     expected = np.sum(np.abs(y_hat - t)) / n_for(reduction, y_hat.size)
-    np.testing.assert_allclose(losses.mae(y_hat, t, reduction=reduction), expected, rtol=1e-12)
+    np.testing.assert_allclose(losses.mae(t, y_hat, reduction=reduction), expected, rtol=1e-12)
 
 
 @pytest.mark.parametrize("loss", [losses.mse, losses.mae, losses.binary_cross_entropy])
@@ -128,10 +128,10 @@ def test_doubling_the_data_doubles_the_sum_and_keeps_the_mean(rng, loss):
     p_hat = rng.uniform(0.1, 0.9, size=6)
     t = rng.integers(0, 2, size=6).astype(float)
     twice_p, twice_t = np.tile(p_hat, 2), np.tile(t, 2)
-    np.testing.assert_allclose(loss(twice_p, twice_t, reduction="sum"),
-                               2 * loss(p_hat, t, reduction="sum"), rtol=1e-12)
-    np.testing.assert_allclose(loss(twice_p, twice_t, reduction="mean"),
-                               loss(p_hat, t, reduction="mean"), rtol=1e-12)
+    np.testing.assert_allclose(loss(twice_t, twice_p, reduction="sum"),
+                               2 * loss(t, p_hat, reduction="sum"), rtol=1e-12)
+    np.testing.assert_allclose(loss(twice_t, twice_p, reduction="mean"),
+                               loss(t, p_hat, reduction="mean"), rtol=1e-12)
 
 
 def test_regression_loss_of_a_perfect_prediction_is_zero():
@@ -142,10 +142,10 @@ def test_regression_loss_of_a_perfect_prediction_is_zero():
 
 def test_scalar_inputs_give_a_scalar_loss_and_gradient():
     # one observation: (2 - 0.5)^2 = 2.25, d/dy_hat = 2 (2 - 0.5) = 3
-    np.testing.assert_allclose(losses.mse(2.0, 0.5), 2.25)
-    assert np.ndim(losses.mse(2.0, 0.5)) == 0
-    np.testing.assert_allclose(losses.mse_grad(2.0, 0.5), 3.0)
-    assert np.ndim(losses.mse_grad(2.0, 0.5)) == 0
+    np.testing.assert_allclose(losses.mse(0.5, 2.0), 2.25)
+    assert np.ndim(losses.mse(0.5, 2.0)) == 0
+    np.testing.assert_allclose(losses.mse_grad(0.5, 2.0), 3.0)
+    assert np.ndim(losses.mse_grad(0.5, 2.0)) == 0
 
 
 @pytest.mark.parametrize("loss, grad", [
@@ -159,20 +159,20 @@ def test_regression_grads_match_finite_differences(rng, loss, grad, shape, reduc
     t = rng.normal(size=shape)
     # keep |y_hat - t| >= 0.5 so MAE's kink at y_hat = t is far from the FD stencil
     y_hat = t + rng.choice([-1.0, 1.0], size=shape) * rng.uniform(0.5, 2.0, size=shape)
-    numeric = central_diff(lambda y: loss(y, t, reduction=reduction), y_hat)
-    analytic = grad(y_hat, t, reduction=reduction)
+    numeric = central_diff(lambda y: loss(t, y, reduction=reduction), y_hat)
+    analytic = grad(t, y_hat, reduction=reduction)
     assert np.shape(analytic) == y_hat.shape
     np.testing.assert_allclose(analytic, numeric, **FD_TOL)
 
 
 def test_sse_grad_defaults_to_sum():
     # d/dy_hat sum (y_hat - t)^2 = 2 (y_hat - t), no 1/N
-    np.testing.assert_allclose(losses.sse_grad([1.0, 3.0], [0.0, 1.0]), [2.0, 4.0])
+    np.testing.assert_allclose(losses.sse_grad([0.0, 1.0], [1.0, 3.0]), [2.0, 4.0])
 
 
 def test_mae_grad_is_zero_at_a_tie():
     # subgradient convention: sign(0) = 0
-    np.testing.assert_allclose(losses.mae_grad([1.0, 3.0, 2.0], [0.0, 4.0, 2.0], reduction="sum"),
+    np.testing.assert_allclose(losses.mae_grad([0.0, 4.0, 2.0], [1.0, 3.0, 2.0], reduction="sum"),
                                [1.0, -1.0, 0.0])
 
 
@@ -184,7 +184,7 @@ def test_bce_is_bernoulli_nll(rng, reduction, shape):
     p_hat = rng.uniform(0.01, 0.99, size=shape)
     t = rng.integers(0, 2, size=shape)
     expected = -np.sum(stats.bernoulli.logpmf(t, p_hat)) / n_for(reduction, p_hat.size)
-    np.testing.assert_allclose(losses.binary_cross_entropy(p_hat, t, reduction=reduction),
+    np.testing.assert_allclose(losses.binary_cross_entropy(t, p_hat, reduction=reduction),
                                expected, rtol=1e-12)
 
 
@@ -193,19 +193,19 @@ def test_bce_with_soft_targets_matches_xlogy_formula(rng):
     p_hat = rng.uniform(0.01, 0.99, size=7)
     t = rng.uniform(0, 1, size=7)
     expected = -np.mean(special.xlogy(t, p_hat) + special.xlogy(1 - t, 1 - p_hat))
-    np.testing.assert_allclose(losses.binary_cross_entropy(p_hat, t), expected, rtol=1e-12)
+    np.testing.assert_allclose(losses.binary_cross_entropy(t, p_hat), expected, rtol=1e-12)
 
 
 def test_bce_docstring_value():
-    np.testing.assert_allclose(losses.binary_cross_entropy([0.7], [1]), -math.log(0.7))
+    np.testing.assert_allclose(losses.binary_cross_entropy([1], [0.7]), -math.log(0.7))
 
 
 @pytest.mark.parametrize("p_hat, t", [(0.0, 1.0), (1.0, 0.0)])
 def test_bce_confident_wrong_prediction_is_inf_not_nan(p_hat, t):
     # -log 0 = +inf: an impossible observation under the model
     with strict_numerics():
-        value = losses.binary_cross_entropy([p_hat], [t])
-        grad = losses.binary_cross_entropy_grad([p_hat], [t])
+        value = losses.binary_cross_entropy([t], [p_hat])
+        grad = losses.binary_cross_entropy_grad([t], [p_hat])
     assert np.isposinf(value)
     assert not np.any(np.isnan(grad))
     assert np.all(np.isinf(grad))
@@ -215,7 +215,7 @@ def test_bce_confident_wrong_prediction_is_inf_not_nan(p_hat, t):
 def test_bce_confident_right_prediction_costs_zero(p_hat, t):
     # 0 log 0 = 0 convention: no NaN, no warning
     with strict_numerics():
-        value = losses.binary_cross_entropy([p_hat, 0.5], [t, 1.0], reduction="sum")
+        value = losses.binary_cross_entropy([t, 1.0], [p_hat, 0.5], reduction="sum")
     np.testing.assert_allclose(value, math.log(2.0), rtol=1e-12)
 
 
@@ -233,8 +233,8 @@ def test_bce_grad_matches_finite_differences(rng, reduction, soft):
     # d/dp [-t log p - (1 - t) log(1 - p)] = -t/p + (1 - t)/(1 - p), divided by N for the mean
     p_hat = rng.uniform(0.05, 0.95, size=(2, 3))
     t = rng.uniform(0, 1, size=(2, 3)) if soft else rng.integers(0, 2, size=(2, 3)).astype(float)
-    numeric = central_diff(lambda p: losses.binary_cross_entropy(p, t, reduction=reduction), p_hat)
-    analytic = losses.binary_cross_entropy_grad(p_hat, t, reduction=reduction)
+    numeric = central_diff(lambda p: losses.binary_cross_entropy(t, p, reduction=reduction), p_hat)
+    analytic = losses.binary_cross_entropy_grad(t, p_hat, reduction=reduction)
     assert analytic.shape == p_hat.shape
     np.testing.assert_allclose(analytic, numeric, **FD_TOL)
 
@@ -247,7 +247,7 @@ def test_bce_with_logits_matches_log_expit_formula(rng, reduction, shape):
     t = rng.uniform(0, 1, size=shape)
     per = -(t * special.log_expit(z) + (1 - t) * special.log_expit(-z))
     expected = per.sum() / n_for(reduction, z.size)
-    np.testing.assert_allclose(losses.binary_cross_entropy_with_logits(z, t, reduction=reduction),
+    np.testing.assert_allclose(losses.binary_cross_entropy_with_logits(t, z, reduction=reduction),
                                expected, rtol=1e-12)
 
 
@@ -255,7 +255,7 @@ def test_bce_with_logits_agrees_with_bce_of_sigmoid_for_moderate_logits(rng):
     # agreement of the stable and the naive route (independent sigmoid: scipy's expit)
     z = rng.normal(scale=2.0, size=10)
     t = rng.integers(0, 2, size=10)
-    np.testing.assert_allclose(losses.binary_cross_entropy_with_logits(z, t),
+    np.testing.assert_allclose(losses.binary_cross_entropy_with_logits(t, z),
                                -np.mean(stats.bernoulli.logpmf(t, special.expit(z))), rtol=1e-10)
 
 
@@ -267,8 +267,8 @@ def test_bce_with_logits_agrees_with_bce_of_sigmoid_for_moderate_logits(rng):
 ])
 def test_bce_with_logits_is_exact_at_extreme_logits(z, t, expected):
     with strict_numerics():
-        value = losses.binary_cross_entropy_with_logits([z], [t])
-        grad = losses.binary_cross_entropy_with_logits_grad([z], [t])
+        value = losses.binary_cross_entropy_with_logits([t], [z])
+        grad = losses.binary_cross_entropy_with_logits_grad([t], [z])
     assert np.isfinite(value)
     np.testing.assert_allclose(value, expected, rtol=1e-15, atol=0)
     # sigmoid(+-1000) is exactly 1 or 0, so the gradient sigmoid(z) - t is exact too
@@ -277,7 +277,7 @@ def test_bce_with_logits_is_exact_at_extreme_logits(z, t, expected):
 
 def test_bce_with_logits_docstring_extreme_sum():
     with strict_numerics():
-        value = losses.binary_cross_entropy_with_logits([1000.0, -1000.0], [0.0, 1.0],
+        value = losses.binary_cross_entropy_with_logits([0.0, 1.0], [1000.0, -1000.0],
                                                         reduction="sum")
     np.testing.assert_allclose(value, 2000.0, rtol=1e-15)
 
@@ -289,8 +289,8 @@ def test_bce_with_logits_grad_matches_finite_differences(rng, reduction, shape):
     z = rng.normal(scale=2.0, size=shape)
     t = rng.uniform(0, 1, size=shape)
     numeric = central_diff(
-        lambda zz: losses.binary_cross_entropy_with_logits(zz, t, reduction=reduction), z)
-    analytic = losses.binary_cross_entropy_with_logits_grad(z, t, reduction=reduction)
+        lambda zz: losses.binary_cross_entropy_with_logits(t, zz, reduction=reduction), z)
+    analytic = losses.binary_cross_entropy_with_logits_grad(t, z, reduction=reduction)
     assert analytic.shape == z.shape
     np.testing.assert_allclose(analytic, numeric, **FD_TOL)
     # and the closed form with scipy's sigmoid
@@ -388,7 +388,7 @@ def test_softmax_family_keeps_full_precision_for_equal_huge_logits(magnitude):
     with strict_numerics():
         s = losses.softmax(z)
         ls = losses.log_softmax(z)
-        ce = losses.cross_entropy_with_logits(z, 0)
+        ce = losses.cross_entropy_with_logits(0, z)
     np.testing.assert_allclose(s, special.softmax(z), rtol=1e-12)
     np.testing.assert_allclose(s.sum(), 1.0, rtol=1e-12)
     np.testing.assert_allclose(ls, -math.log(3.0), rtol=1e-12)
@@ -479,15 +479,15 @@ WORKED_Y_HAT = [0.2, 0.1, 0.65, 0.05]
 def test_worked_example_from_the_notes(t):
     # only the true class survives: -(0 log .2 + 0 log .1 + 1 log .65 + 0 log .05) = -log 0.65
     expected = -math.log(0.65)
-    np.testing.assert_allclose(losses.cross_entropy(WORKED_Y_HAT, t), expected, rtol=1e-12)
-    np.testing.assert_allclose(losses.cross_entropy(WORKED_Y_HAT, t, reduction="sum"), expected,
+    np.testing.assert_allclose(losses.cross_entropy(t, WORKED_Y_HAT), expected, rtol=1e-12)
+    np.testing.assert_allclose(losses.cross_entropy(t, WORKED_Y_HAT, reduction="sum"), expected,
                                rtol=1e-12)
 
 
 def test_worked_example_as_a_batch_of_one_and_from_information_module():
     expected = -math.log(0.65)
-    np.testing.assert_allclose(losses.cross_entropy([WORKED_Y_HAT], [2]), expected, rtol=1e-12)
-    np.testing.assert_allclose(losses.cross_entropy([WORKED_Y_HAT], [WORKED_Y]), expected,
+    np.testing.assert_allclose(losses.cross_entropy([2], [WORKED_Y_HAT]), expected, rtol=1e-12)
+    np.testing.assert_allclose(losses.cross_entropy([WORKED_Y], [WORKED_Y_HAT]), expected,
                                rtol=1e-12)
     np.testing.assert_allclose(information.cross_entropy(WORKED_Y, WORKED_Y_HAT), expected,
                                rtol=1e-12)
@@ -499,7 +499,7 @@ def test_cross_entropy_with_labels_picks_the_true_class(rng, reduction):
     y_hat = random_probs(rng, (5, 3))
     t = rng.integers(0, 3, size=5)
     expected = -np.sum(np.log(y_hat[np.arange(5), t])) / n_for(reduction, 5)
-    np.testing.assert_allclose(losses.cross_entropy(y_hat, t, reduction=reduction), expected,
+    np.testing.assert_allclose(losses.cross_entropy(t, y_hat, reduction=reduction), expected,
                                rtol=1e-12)
 
 
@@ -509,9 +509,9 @@ def test_cross_entropy_one_hot_rows_equal_integer_labels(rng, reduction):
     t = rng.integers(0, 4, size=6)
     one_hot = np.eye(4)[t]
     expected = -np.sum(special.xlogy(one_hot, y_hat)) / n_for(reduction, 6)
-    np.testing.assert_allclose(losses.cross_entropy(y_hat, one_hot, reduction=reduction),
+    np.testing.assert_allclose(losses.cross_entropy(one_hot, y_hat, reduction=reduction),
                                expected, rtol=1e-12)
-    np.testing.assert_allclose(losses.cross_entropy(y_hat, t, reduction=reduction), expected,
+    np.testing.assert_allclose(losses.cross_entropy(t, y_hat, reduction=reduction), expected,
                                rtol=1e-12)
 
 
@@ -522,21 +522,21 @@ def test_cross_entropy_with_probability_targets(rng, shape, reduction):
     y_hat, t = random_probs(rng, shape), random_probs(rng, shape, low=0.0)
     n_rows = int(np.prod(shape[:-1]))
     expected = -np.sum(special.xlogy(t, y_hat)) / n_for(reduction, n_rows)
-    np.testing.assert_allclose(losses.cross_entropy(y_hat, t, reduction=reduction), expected,
+    np.testing.assert_allclose(losses.cross_entropy(t, y_hat, reduction=reduction), expected,
                                rtol=1e-12)
 
 
 def test_cross_entropy_zero_probability_on_a_wrong_class_is_fine():
     # 0 log 0 = 0: a class the target rules out may get probability 0
     with strict_numerics():
-        value = losses.cross_entropy([[0.0, 1.0], [0.5, 0.5]], [1, 0], reduction="sum")
+        value = losses.cross_entropy([1, 0], [[0.0, 1.0], [0.5, 0.5]], reduction="sum")
     np.testing.assert_allclose(value, math.log(2.0), rtol=1e-12)
 
 
 def test_cross_entropy_zero_probability_on_the_true_class_is_inf():
     with strict_numerics():
-        value = losses.cross_entropy([[1.0, 0.0], [0.5, 0.5]], [1, 0])
-        grad = losses.cross_entropy_grad([[1.0, 0.0], [0.5, 0.5]], [1, 0])
+        value = losses.cross_entropy([1, 0], [[1.0, 0.0], [0.5, 0.5]])
+        grad = losses.cross_entropy_grad([1, 0], [[1.0, 0.0], [0.5, 0.5]])
     assert np.isposinf(value)
     assert not np.any(np.isnan(grad))
     assert np.isneginf(grad[0, 1])
@@ -546,7 +546,7 @@ def test_cross_entropy_grad_is_zero_on_a_class_with_zero_target_and_zero_probabi
     # d/dy_hat_k [-t_k log y_hat_k] = -t_k / y_hat_k, and t_k = 0 makes the term vanish,
     # also where y_hat_k = 0 (0/0 taken as 0, like 0 log 0 = 0)
     with strict_numerics():
-        grad = losses.cross_entropy_grad([[0.0, 1.0], [0.5, 0.5]], [1, 0], reduction="sum")
+        grad = losses.cross_entropy_grad([1, 0], [[0.0, 1.0], [0.5, 0.5]], reduction="sum")
     np.testing.assert_allclose(grad, [[0.0, -1.0], [-2.0, 0.0]], rtol=0, atol=0)
 
 
@@ -572,9 +572,9 @@ def test_cross_entropy_grad_matches_finite_differences(rng, shape, reduction, so
         t_rows = np.eye(shape[-1])[t]
     # the hand formula is the library's loss at the unperturbed point
     np.testing.assert_allclose(_ce_by_hand(y_hat, t_rows, reduction),
-                               losses.cross_entropy(y_hat, t, reduction=reduction), rtol=1e-12)
+                               losses.cross_entropy(t, y_hat, reduction=reduction), rtol=1e-12)
     numeric = central_diff(lambda y: _ce_by_hand(y, t_rows, reduction), y_hat)
-    analytic = losses.cross_entropy_grad(y_hat, t, reduction=reduction)
+    analytic = losses.cross_entropy_grad(t, y_hat, reduction=reduction)
     assert analytic.shape == y_hat.shape
     np.testing.assert_allclose(analytic, numeric, **FD_TOL)
 
@@ -589,9 +589,9 @@ def test_cross_entropy_grad_gives_directional_derivative_on_the_simplex(rng, sha
     d = rng.normal(size=shape)
     d -= d.mean(axis=-1, keepdims=True)
     numeric = central_diff(
-        lambda eps: losses.cross_entropy(y_hat + eps[0] * d, t, reduction=reduction),
+        lambda eps: losses.cross_entropy(t, y_hat + eps[0] * d, reduction=reduction),
         np.zeros(1))[0]
-    analytic = np.sum(losses.cross_entropy_grad(y_hat, t, reduction=reduction) * d)
+    analytic = np.sum(losses.cross_entropy_grad(t, y_hat, reduction=reduction) * d)
     np.testing.assert_allclose(analytic, numeric, **FD_TOL)
 
 
@@ -605,7 +605,7 @@ def test_cross_entropy_with_logits_matches_scipy_log_softmax(rng, shape, reducti
     picked = np.take_along_axis(logp, np.asarray(t)[..., None], axis=-1)
     n_rows = int(np.prod(shape[:-1]))
     expected = -np.sum(picked) / n_for(reduction, n_rows)
-    np.testing.assert_allclose(losses.cross_entropy_with_logits(z, t, reduction=reduction),
+    np.testing.assert_allclose(losses.cross_entropy_with_logits(t, z, reduction=reduction),
                                expected, rtol=1e-12)
 
 
@@ -613,9 +613,9 @@ def test_cross_entropy_with_logits_soft_targets_and_agreement_with_probability_r
     z = rng.normal(size=(4, 3))
     t = random_probs(rng, (4, 3), low=0.0)
     expected = -np.sum(t * special.log_softmax(z, axis=-1)) / 4
-    np.testing.assert_allclose(losses.cross_entropy_with_logits(z, t), expected, rtol=1e-12)
+    np.testing.assert_allclose(losses.cross_entropy_with_logits(t, z), expected, rtol=1e-12)
     # the same number through the probability route (in addition to the scipy check)
-    np.testing.assert_allclose(losses.cross_entropy(special.softmax(z, axis=-1), t), expected,
+    np.testing.assert_allclose(losses.cross_entropy(t, special.softmax(z, axis=-1)), expected,
                                rtol=1e-10)
 
 
@@ -629,8 +629,8 @@ def test_cross_entropy_with_logits_soft_targets_and_agreement_with_probability_r
 ])
 def test_cross_entropy_with_logits_is_exact_for_huge_logits(logits, t, expected):
     with strict_numerics():
-        value = losses.cross_entropy_with_logits(logits, t)
-        grad = losses.cross_entropy_with_logits_grad(logits, t)
+        value = losses.cross_entropy_with_logits(t, logits)
+        grad = losses.cross_entropy_with_logits_grad(t, logits)
     assert np.isfinite(value)
     assert np.all(np.isfinite(grad))
     np.testing.assert_allclose(value, expected, rtol=1e-12, atol=0)
@@ -647,15 +647,15 @@ def test_cross_entropy_with_logits_grad_matches_finite_differences(rng, shape, r
     else:
         t = rng.integers(0, shape[-1], size=shape[:-1])
     numeric = central_diff(
-        lambda zz: losses.cross_entropy_with_logits(zz, t, reduction=reduction), z)
-    analytic = losses.cross_entropy_with_logits_grad(z, t, reduction=reduction)
+        lambda zz: losses.cross_entropy_with_logits(t, zz, reduction=reduction), z)
+    analytic = losses.cross_entropy_with_logits_grad(t, z, reduction=reduction)
     assert analytic.shape == z.shape
     np.testing.assert_allclose(analytic, numeric, **FD_TOL)
 
 
 def test_cross_entropy_with_logits_grad_docstring_value():
     # softmax(0, 0) - e_1 = (0.5, -0.5)
-    np.testing.assert_allclose(losses.cross_entropy_with_logits_grad([0.0, 0.0], 1), [0.5, -0.5])
+    np.testing.assert_allclose(losses.cross_entropy_with_logits_grad(1, [0.0, 0.0]), [0.5, -0.5])
 
 
 # ------------------------------------------------------------------------ errors
@@ -688,77 +688,77 @@ def test_unknown_reduction_message_names_what_arrived():
 
 BAD_INPUTS = [
     # shapes that differ (no silent broadcasting)
-    (losses.mse, ([1.0, 2.0], [1.0, 2.0, 3.0]), ValueError,
+    (losses.mse, ([1.0, 2.0, 3.0], [1.0, 2.0]), ValueError,
      r"y_hat and t must have the same shape, got \(2,\) and \(3,\)"),
-    (losses.mae_grad, ([1.0, 2.0, 3.0], [[1.0], [2.0], [3.0]]), ValueError,
+    (losses.mae_grad, ([[1.0], [2.0], [3.0]], [1.0, 2.0, 3.0]), ValueError,
      r"y_hat and t must have the same shape, got \(3,\) and \(3, 1\)"),
-    (losses.binary_cross_entropy, ([0.5, 0.5], [1.0]), ValueError,
+    (losses.binary_cross_entropy, ([1.0], [0.5, 0.5]), ValueError,
      r"p_hat and t must have the same shape"),
-    (losses.binary_cross_entropy_with_logits, ([0.5, 0.5], [1.0]), ValueError,
+    (losses.binary_cross_entropy_with_logits, ([1.0], [0.5, 0.5]), ValueError,
      r"logits and t must have the same shape"),
-    (losses.cross_entropy, ([[0.5, 0.5], [0.5, 0.5]], [0, 1, 0]), ValueError,
+    (losses.cross_entropy, ([0, 1, 0], [[0.5, 0.5], [0.5, 0.5]]), ValueError,
      r"t must be integer labels of shape \(2,\) or one-hot rows of shape \(2, 2\)"),
-    (losses.cross_entropy_with_logits, ([[1.0, 2.0]], [[0.0, 0.0, 1.0]]), ValueError,
+    (losses.cross_entropy_with_logits, ([[0.0, 0.0, 1.0]], [[1.0, 2.0]]), ValueError,
      r"t must be integer labels of shape \(1,\) or one-hot rows of shape \(1, 2\) to match logits"),
     (losses.softmax_grad, ([1.0, 2.0], [1.0]), ValueError,
      r"grad_output and logits must have the same shape, got \(1,\) and \(2,\)"),
     # probabilities outside [0, 1]
-    (losses.binary_cross_entropy, ([1.2], [1.0]), ValueError,
+    (losses.binary_cross_entropy, ([1.0], [1.2]), ValueError,
      r"p_hat must lie in \[0, 1\], got 1\.2"),
-    (losses.binary_cross_entropy_grad, ([-0.1], [1.0]), ValueError,
+    (losses.binary_cross_entropy_grad, ([1.0], [-0.1]), ValueError,
      r"p_hat must lie in \[0, 1\], got -0\.1"),
-    (losses.binary_cross_entropy, ([0.5], [2.0]), ValueError, r"t must lie in \[0, 1\], got 2"),
-    (losses.binary_cross_entropy_with_logits, ([0.5], [-1.0]), ValueError,
+    (losses.binary_cross_entropy, ([2.0], [0.5]), ValueError, r"t must lie in \[0, 1\], got 2"),
+    (losses.binary_cross_entropy_with_logits, ([-1.0], [0.5]), ValueError,
      r"t must lie in \[0, 1\], got -1"),
-    (losses.cross_entropy, ([1.2, -0.2], 0), ValueError, r"y_hat must lie in \[0, 1\], got 1\.2"),
+    (losses.cross_entropy, (0, [1.2, -0.2]), ValueError, r"y_hat must lie in \[0, 1\], got 1\.2"),
     # probability rows not summing to 1
-    (losses.cross_entropy, ([0.5, 0.6], 0), ValueError,
+    (losses.cross_entropy, (0, [0.5, 0.6]), ValueError,
      r"y_hat must sum to 1 along its last axis, got a sum of 1\.1"),
-    (losses.cross_entropy_grad, ([[0.5, 0.5], [0.3, 0.3]], [0, 1]), ValueError,
+    (losses.cross_entropy_grad, ([0, 1], [[0.5, 0.5], [0.3, 0.3]]), ValueError,
      r"y_hat must sum to 1 along its last axis, got a sum of 0\.6 at index 1"),
-    (losses.cross_entropy, ([0.5, 0.5], [1.0, 1.0]), ValueError,
+    (losses.cross_entropy, ([1.0, 1.0], [0.5, 0.5]), ValueError,
      r"t must sum to 1 along its last axis, got a sum of 2"),
-    (losses.cross_entropy_with_logits, ([[1.0, 2.0]], [[0.2, 0.2]]), ValueError,
+    (losses.cross_entropy_with_logits, ([[0.2, 0.2]], [[1.0, 2.0]]), ValueError,
      r"t must sum to 1 along its last axis"),
     # labels out of range or non-integer
-    (losses.cross_entropy, ([0.5, 0.5], 2), ValueError,
+    (losses.cross_entropy, (2, [0.5, 0.5]), ValueError,
      r"t must be integer class labels in \[0, 1\], got 2\. Labels count from 0"),
-    (losses.cross_entropy, ([[0.5, 0.5], [0.5, 0.5]], [0, -1]), ValueError,
+    (losses.cross_entropy, ([0, -1], [[0.5, 0.5], [0.5, 0.5]]), ValueError,
      r"t must be integer class labels in \[0, 1\], got -1 at index 1"),
-    (losses.cross_entropy, ([0.5, 0.5], 0.5), ValueError,
+    (losses.cross_entropy, (0.5, [0.5, 0.5]), ValueError,
      r"t must be integer class labels in \[0, 1\], got 0\.5"),
-    (losses.cross_entropy_with_logits, ([[1.0, 2.0, 3.0]], [3]), ValueError,
+    (losses.cross_entropy_with_logits, ([3], [[1.0, 2.0, 3.0]]), ValueError,
      r"t must be integer class labels in \[0, 2\], got 3"),
-    (losses.cross_entropy_with_logits_grad, ([[1.0, 2.0, 3.0]], [1.5]), ValueError,
+    (losses.cross_entropy_with_logits_grad, ([1.5], [[1.0, 2.0, 3.0]]), ValueError,
      r"t must be integer class labels in \[0, 2\], got 1\.5"),
     # NaN / inf
-    (losses.mse, ([1.0, np.nan], [1.0, 2.0]), ValueError,
+    (losses.mse, ([1.0, 2.0], [1.0, np.nan]), ValueError,
      r"y_hat must contain only finite numbers, got nan at index 1"),
-    (losses.mae, ([1.0, 2.0], [np.inf, 2.0]), ValueError,
+    (losses.mae, ([np.inf, 2.0], [1.0, 2.0]), ValueError,
      r"t must contain only finite numbers, got inf at index 0"),
-    (losses.binary_cross_entropy, ([np.nan], [1.0]), ValueError,
+    (losses.binary_cross_entropy, ([1.0], [np.nan]), ValueError,
      r"p_hat must contain only finite numbers"),
     (losses.softmax, ([1.0, np.nan],), ValueError, r"logits must contain only finite numbers"),
-    (losses.cross_entropy_with_logits, ([np.nan, 1.0], 0), ValueError,
+    (losses.cross_entropy_with_logits, (0, [np.nan, 1.0]), ValueError,
      r"logits must contain only finite numbers"),
     # empty input
     (losses.mse, ([], []), ValueError,
      r"y_hat must contain at least one value, got an empty array"),
     (losses.softmax, ([],), ValueError, r"logits must contain at least one value"),
     (losses.logsumexp, ([],), ValueError, r"logits must contain at least one value"),
-    (losses.cross_entropy, (np.zeros((2, 0)), [0, 0]), ValueError,
+    (losses.cross_entropy, ([0, 0], np.zeros((2, 0))), ValueError,
      r"y_hat must contain at least one value"),
     # not a vector of scores
     (losses.softmax, (3.0,), ValueError, r"logits must have at least one axis"),
-    (losses.cross_entropy, (0.5, 0), ValueError, r"y_hat must be a vector of class probabilities"),
+    (losses.cross_entropy, (0, 0.5), ValueError, r"y_hat must be a vector of class probabilities"),
     # None / strings / ragged
-    (losses.mse, (None, [1.0]), TypeError,
+    (losses.mse, ([1.0], None), TypeError,
      r"y_hat must be a number or an array of numbers, got None"),
-    (losses.binary_cross_entropy, ([0.5], "1"), TypeError,
+    (losses.binary_cross_entropy, ("1", [0.5]), TypeError,
      r"t must be a number or an array of numbers, got the string '1'"),
     (losses.softmax, ("abc",), TypeError, r"logits must be a number or an array of numbers"),
-    (losses.cross_entropy, ([0.5, 0.5], None), TypeError, r"t must be a number or an array"),
-    (losses.mse, ([[1.0, 2.0], [3.0]], [1.0, 2.0]), TypeError,
+    (losses.cross_entropy, (None, [0.5, 0.5]), TypeError, r"t must be a number or an array"),
+    (losses.mse, ([1.0, 2.0], [[1.0, 2.0], [3.0]]), TypeError,
      r"y_hat must be a number or an array of numbers, got a list of length 2"),
 ]
 
@@ -783,21 +783,73 @@ NONE_CASES = [
 ]
 
 
-@pytest.mark.parametrize("func, a, b, per_sample", NONE_CASES, ids=[c[0].__name__ for c in NONE_CASES])
-def test_reduction_none_gives_one_loss_per_sample(func, a, b, per_sample):
-    out = func(a, b, reduction="none")
+@pytest.mark.parametrize("func, pred, t, per_sample", NONE_CASES, ids=[c[0].__name__ for c in NONE_CASES])
+def test_reduction_none_gives_one_loss_per_sample(func, pred, t, per_sample):
+    out = func(t, pred, reduction="none")
     np.testing.assert_allclose(out, per_sample, rtol=1e-12)
-    np.testing.assert_allclose(np.sum(out), func(a, b, reduction="sum"), rtol=1e-12)
-    np.testing.assert_allclose(np.mean(out), func(a, b, reduction="mean"), rtol=1e-12)
+    np.testing.assert_allclose(np.sum(out), func(t, pred, reduction="sum"), rtol=1e-12)
+    np.testing.assert_allclose(np.mean(out), func(t, pred, reduction="mean"), rtol=1e-12)
 
 
 @pytest.mark.parametrize("grad", [losses.mse_grad, losses.mae_grad, losses.binary_cross_entropy_grad,
                                   losses.binary_cross_entropy_with_logits_grad])
 def test_grad_with_reduction_none_is_each_samples_own_derivative(grad):
-    a, b = [0.3, 0.6], [1.0, 0.0]
-    np.testing.assert_allclose(grad(a, b, reduction="none"), grad(a, b, reduction="sum"))
+    pred, t = [0.3, 0.6], [1.0, 0.0]
+    np.testing.assert_allclose(grad(t, pred, reduction="none"), grad(t, pred, reduction="sum"))
 
 
-def test_models_keep_mean_or_sum_only():
+def test_model_nll_with_reduction_none_is_each_observations_nll():
+    from scipy import stats
+
+    x = np.array([1, 0, 1])
+    per = mk_models.Bernoulli().nll(x, p=0.7, reduction="none")
+    np.testing.assert_allclose(per, -stats.bernoulli.logpmf(x, 0.7))
+    np.testing.assert_allclose(per.sum(), mk_models.Bernoulli().nll(x, p=0.7))
+    h = np.array([165.0, 170.0])
+    np.testing.assert_allclose(mk_models.Gaussian().nll(h, mu=168.0, sigma=2.5, reduction="none"),
+                               -stats.norm.logpdf(h, 168.0, 2.5))
     with pytest.raises(ValueError, match='reduction must be "mean" or "sum", got '):
-        mk_models.Bernoulli().nll([1, 0], p=0.5, reduction="none")
+        mk_models.Bernoulli().nll_grad([1, 0], p=0.5, reduction="none")
+
+
+# ------------------------------------------------------------ target first
+def test_every_loss_takes_the_target_first():
+    import inspect
+
+    for name in ("mse", "sse", "mae", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+                 "cross_entropy", "cross_entropy_with_logits"):
+        for fn in (getattr(losses, name), getattr(losses, name + "_grad")):
+            assert list(inspect.signature(fn).parameters)[0] == "t", fn.__name__
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: losses.binary_cross_entropy([0.7, 0.2], [1, 0]), r"target comes first"),
+    (lambda: losses.cross_entropy([[0.2, 0.8], [0.6, 0.4]], [1, 0]), r"Swap the two arguments"),
+    (lambda: losses.cross_entropy([0.2, 0.1, 0.65, 0.05], 2), r"Swap the two arguments"),
+    (lambda: losses.cross_entropy_with_logits([[2.0, -1.0]], [0]), r"Swap the two arguments"),
+    (lambda: losses.binary_cross_entropy_with_logits([2.5, -1.0], [1, 0]), r"target comes first"),
+])
+def test_the_old_argument_order_is_refused_with_a_sentence_saying_so(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_the_new_order_gives_the_textbook_values():
+    # -log 0.7 and -log 0.8, scipy-free: two Bernoulli NLL terms by hand
+    np.testing.assert_allclose(losses.binary_cross_entropy([1, 0], [0.7, 0.2], reduction="sum"),
+                               -math.log(0.7) - math.log(0.8))
+    np.testing.assert_allclose(losses.cross_entropy(2, [0.2, 0.1, 0.65, 0.05]), -math.log(0.65))
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+def test_softmax_grad_takes_the_same_axis_as_softmax(rng, name):
+    forward = getattr(losses, name)
+    grad = getattr(losses, name + "_grad")
+    z = rng.normal(size=(4, 3))
+    g = rng.normal(size=(4, 3))
+    numeric = central_diff(lambda zz: np.sum(g * forward(zz, axis=0)), z)
+    np.testing.assert_allclose(grad(z, grad_output=g, axis=0), numeric, **FD_TOL)
+    np.testing.assert_allclose(grad(z, grad_output=g, axis=-1), grad(z, grad_output=g))
+    jac = grad(z, axis=0)                         # the two class axes come last
+    assert jac.shape == (3, 4, 4)
+    np.testing.assert_allclose(jac[1], grad(z[:, 1]))

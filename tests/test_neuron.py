@@ -57,9 +57,9 @@ def test_output_and_losses_match_the_hand_formulas(w, b, x, t):
 def test_losses_agree_with_the_losses_module_on_one_sample(w, b, x, t):
     y, z = hand_y(w, b, x), w * x + b
     assert float(neuron_loss(w, b, x=x, t=t, loss="mse")) == pytest.approx(
-        float(losses.mse([y], [t])), rel=1e-12)
+        float(losses.mse([t], [y])), rel=1e-12)
     assert float(neuron_loss(w, b, x=x, t=t, loss="bce")) == pytest.approx(
-        float(losses.binary_cross_entropy_with_logits([z], [t])), rel=1e-12)
+        float(losses.binary_cross_entropy_with_logits([t], [z])), rel=1e-12)
 
 
 def test_poor_start_values_from_the_notes():

@@ -95,13 +95,13 @@ def test_cross_entropy_equals_categorical_nll_per_sample(case):
     labels, p = case
     n = labels.size
     y_hat = np.tile(p, (n, 1))
-    ce = losses.cross_entropy(y_hat, labels, reduction="mean")
+    ce = losses.cross_entropy(labels, y_hat, reduction="mean")
     nll = models.Categorical().nll(labels, p=p)
     np.testing.assert_allclose(ce, nll / n, rtol=1e-12)
     np.testing.assert_allclose(ce, models.Categorical().nll(labels, p=p, reduction="mean"),
                                rtol=1e-12)
     # and the sum reduction is the NLL itself
-    np.testing.assert_allclose(losses.cross_entropy(y_hat, labels, reduction="sum"), nll,
+    np.testing.assert_allclose(losses.cross_entropy(labels, y_hat, reduction="sum"), nll,
                                rtol=1e-12)
 
 
@@ -110,19 +110,19 @@ def test_cross_entropy_equals_categorical_nll_per_sample(case):
 def test_cross_entropy_with_logits_equals_cross_entropy_of_softmax(case, reduction):
     # logits in [-30, 30]: softmax stays > 0, so both routes are finite
     z, labels = case
-    via_logits = losses.cross_entropy_with_logits(z, labels, reduction=reduction)
-    via_probs = losses.cross_entropy(losses.softmax(z), labels, reduction=reduction)
+    via_logits = losses.cross_entropy_with_logits(labels, z, reduction=reduction)
+    via_probs = losses.cross_entropy(labels, losses.softmax(z), reduction=reduction)
     np.testing.assert_allclose(via_logits, via_probs, rtol=1e-9, atol=1e-12)
 
 
 @PROPERTY
 @given(prob_vectors(min_weight=0.01), st.data())
 def test_information_cross_entropy_with_one_hot_is_the_classification_loss(q, data):
-    # H(one_hot(t), q) = -log q_t = losses.cross_entropy(q, t) for one sample
+    # H(one_hot(t), q) = -log q_t = losses.cross_entropy(t, q) for one sample
     t = data.draw(st.integers(0, q.size - 1))
     one_hot = np.eye(q.size)[t]
     np.testing.assert_allclose(information.cross_entropy(one_hot, q),
-                               losses.cross_entropy(q, t), rtol=1e-12)
+                               losses.cross_entropy(t, q), rtol=1e-12)
 
 
 # ------------------------------------------------------------- BCE = two-class CE
@@ -132,8 +132,8 @@ def test_binary_cross_entropy_equals_two_class_cross_entropy(case, reduction):
     # BCE(p, t) = CE([1 - p, p], t): class 1 has probability p, class 0 has 1 - p
     p, t = case
     two_class = np.stack([1.0 - p, p], axis=-1)
-    bce = losses.binary_cross_entropy(p, t, reduction=reduction)
-    ce = losses.cross_entropy(two_class, t, reduction=reduction)
+    bce = losses.binary_cross_entropy(t, p, reduction=reduction)
+    ce = losses.cross_entropy(t, two_class, reduction=reduction)
     np.testing.assert_allclose(bce, ce, rtol=1e-12, atol=1e-15)   # inf == inf allowed
 
 
@@ -145,8 +145,8 @@ def test_bce_with_logits_equals_bce_of_sigmoid(case, reduction):
     z, t = case
     t_binary = np.round(t)
     for target in (t_binary, t):          # hard {0, 1} targets and soft targets in [0, 1]
-        stable = losses.binary_cross_entropy_with_logits(z, target, reduction=reduction)
-        naive = losses.binary_cross_entropy(nn.sigmoid(z), target, reduction=reduction)
+        stable = losses.binary_cross_entropy_with_logits(target, z, reduction=reduction)
+        naive = losses.binary_cross_entropy(target, nn.sigmoid(z), reduction=reduction)
         np.testing.assert_allclose(stable, naive, rtol=1e-6, atol=1e-9)
 
 
@@ -164,7 +164,7 @@ def test_gaussian_nll_is_affine_in_mse(case):
     t, m, s = case
     n = t.size
     nll = models.Gaussian(sigma=s).nll(t, mu=m)
-    mse = losses.mse(np.full(n, m), t)
+    mse = losses.mse(t, np.full(n, m))
     expected = 0.5 * n * math.log(2.0 * math.pi * s**2) + n * mse / (2.0 * s**2)
     np.testing.assert_allclose(nll, expected, rtol=1e-9, atol=1e-6)
 
@@ -175,7 +175,7 @@ def test_gaussian_nll_and_mse_share_the_grid_minimiser(case):
     t, _, s = case
     grid = np.linspace(-60.0, 60.0, 241)          # step 0.5
     nll = models.Gaussian(sigma=s).nll(t, mu=grid)
-    mse = np.array([losses.mse(np.full(t.size, mu), t) for mu in grid])
+    mse = np.array([losses.mse(t, np.full(t.size, mu)) for mu in grid])
     i_nll, i_mse = int(np.argmin(nll)), int(np.argmin(mse))
     # the same grid point, up to an exact tie between two neighbours
     np.testing.assert_allclose(mse[i_nll], mse[i_mse], rtol=1e-12, atol=1e-12)
@@ -216,11 +216,11 @@ LOSS_NAMES = ["mse", "sse", "mae", "binary_cross_entropy", "binary_cross_entropy
 def test_doubling_data_doubles_loss_sum_and_keeps_mean(name, data):
     fn = getattr(losses, name)
     first, target = data.draw(loss_case(name))
-    once_sum = fn(first, target, reduction="sum")
-    once_mean = fn(first, target, reduction="mean")
-    np.testing.assert_allclose(fn(_double(first), _double(target), reduction="sum"),
+    once_sum = fn(target, first, reduction="sum")          # target first
+    once_mean = fn(target, first, reduction="mean")
+    np.testing.assert_allclose(fn(_double(target), _double(first), reduction="sum"),
                                2.0 * once_sum, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(fn(_double(first), _double(target), reduction="mean"),
+    np.testing.assert_allclose(fn(_double(target), _double(first), reduction="mean"),
                                once_mean, rtol=1e-12, atol=1e-12)
 
 
@@ -369,5 +369,5 @@ def test_logsumexp_lies_between_max_and_max_plus_log_k(z):
 def test_bernoulli_nll_is_summed_binary_cross_entropy(x, p):
     # p may be 0 or 1: impossible data then costs inf on both sides
     nll = models.Bernoulli().nll(x, p=p)
-    bce = losses.binary_cross_entropy(np.full(x.size, p), x, reduction="sum")
+    bce = losses.binary_cross_entropy(x, np.full(x.size, p), reduction="sum")
     np.testing.assert_allclose(nll, bce, rtol=1e-12, atol=1e-15)

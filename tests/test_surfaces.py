@@ -138,8 +138,8 @@ def test_line_fit_minimum_is_np_linalg_lstsq_and_its_loss_is_the_mse():
     np.testing.assert_allclose(J.global_minimum.theta, expected, rtol=1e-10)
     np.testing.assert_allclose(J.grad(expected), [0.0, 0.0], atol=1e-10)
     w, b = 1.7, 0.4
-    assert float(J.loss([w, b])) == pytest.approx(float(mk.losses.mse(w * X + b, T)), rel=1e-12)
-    assert J.global_minimum.loss == pytest.approx(float(mk.losses.mse(design @ expected, T)))
+    assert float(J.loss([w, b])) == pytest.approx(float(mk.losses.mse(T, w * X + b)), rel=1e-12)
+    assert J.global_minimum.loss == pytest.approx(float(mk.losses.mse(T, design @ expected)))
 
 
 def test_bowl_rotation_turns_the_long_axis():

@@ -44,7 +44,8 @@ from . import _progress
 __all__ = ["Feedback", "passed", "failed", "call_student", "as_number", "StudentError",
            "close", "close_typed", "close_arrays", "name_the_slip", "rounded_note", "reject_near_miss", "check",
            "describe_answer", "require_answer", "ExerciseHelp", "PASS_MARK", "FAIL_MARK",
-           "TYPED_DIGITS", "TYPED_RTOL", "COMPUTED_RTOL", "as_array"]
+           "TYPED_DIGITS", "TYPED_RTOL", "COMPUTED_RTOL", "as_array", "as_returned_array",
+           "typed_answer"]
 
 # Marks in the plain-text feedback. Neither needs an emoji font: U+2713 is in
 # DejaVu, Segoe UI Symbol and Menlo, and U+00D7 is in every Latin font. In
@@ -267,6 +268,28 @@ def as_number(value, name: str) -> float:
     return out
 
 
+def as_returned_array(result, where: str, want: str, *, text_want: str | None = None):
+    """What a student's function returned, as a float array, or a :class:`StudentError`.
+
+    *where* names the call ("run_gd(grad, 0.5, 0.1, 3)"); text and a True/False value get
+    their own sentence, "<where> returned ...; return <want>" (*text_want* words the text
+    case differently); anything else goes through :func:`as_array`.
+
+    >>> as_returned_array([1, 2], "f(z)", "a numpy array of numbers")
+    array([1., 2.])
+    >>> as_returned_array(True, "f(z)", "a numpy array of numbers")
+    Traceback (most recent call last):
+    ...
+    mlekit.exercises._core.StudentError: f(z) returned True, a True/False value; return a numpy array of numbers.
+    """
+    if isinstance(result, (str, bytes)):
+        raise StudentError(f"{where} returned {describe_answer(result)}; return "
+                           f"{text_want or want}, not text.")
+    if isinstance(result, (bool, np.bool_)):
+        raise StudentError(f"{where} returned {bool(result)}, a True/False value; return {want}.")
+    return as_array(result, f"the result of {where}", what=want)
+
+
 def as_array_or_none(result):
     """The result as a float array if it is numeric, else None (``as_number`` then explains)."""
     if result is None or isinstance(result, (str, bytes, bool, np.bool_)) or callable(result):
@@ -390,6 +413,30 @@ def reject_near_miss(got, want, name: str) -> None:
         raise StudentError(f"{name} is close, but not right to {TYPED_DIGITS} significant "
                            "digits. Compute it in code rather than typing a rounded number, or "
                            f"keep at least {TYPED_DIGITS} digits.")
+
+
+def typed_answer(got: float, want: float, name: str, correct: str, slips, wrong: str) -> str:
+    """Grade a number the student typed or computed by hand; return the success sentence.
+
+    *got* right to ``TYPED_DIGITS`` digits gives "Correct: <correct>" (noting a rounded
+    value). Otherwise the first of *slips*, ``(value, message)`` in the order given, that
+    *got* matches is raised as a :class:`StudentError`; then a near miss is told to keep
+    more digits (:func:`reject_near_miss`), and anything else gets *wrong*.
+
+    >>> typed_answer(2.0, 2.0, "h", "two bits.", [(-2.0, "Check the sign.")], "Not 2.")
+    'Correct: two bits.'
+    >>> typed_answer(-2.0, 2.0, "h", "two bits.", [(-2.0, "Check the sign.")], "Not 2.")
+    Traceback (most recent call last):
+    ...
+    mlekit.exercises._core.StudentError: Check the sign.
+    """
+    if close_typed(got, want):
+        return f"Correct{rounded_note(got, want)}: {correct}"
+    for value, message in slips:
+        if close_typed(got, value):
+            raise StudentError(message)
+    reject_near_miss(got, want, name)
+    raise StudentError(wrong)
 
 
 def close_arrays(a, b, rtol=COMPUTED_RTOL, atol=1e-12, *, scale=None, equal_nan=False) -> bool:

@@ -104,13 +104,11 @@ def check_binomial_probability(binomial_probability):
         want = _binomial_reference(r, n, p)
         if _same(got, want):
             continue
-        hint = _binomial_slip(got, r, n, p)
-        if hint:
-            raise StudentError(hint)
         edge = " (an edge case: remember that 0 ** 0 is 1)" if p in (0.0, 1.0) else ""
-        raise StudentError(f"binomial_probability({r}, {n}, {p}) returned {got:.4g}, which is not "
-                           f"the probability of r successes in n trials{edge}. Build it from its three "
-                           "factors: the number of orders, the successes and the failures.")
+        raise StudentError(_binomial_slip(got, r, n, p) or (
+            f"binomial_probability({r}, {n}, {p}) returned {got:.4g}, which is not the "
+            f"probability of r successes in n trials{edge}. Build it from its three factors: "
+            "the number of orders, the successes and the failures."))
     return ("Correct: your binomial probability matches at every (r, n, p) we tried, including "
             "r = 0, r = n, p = 0 and p = 1.")
 
@@ -217,12 +215,10 @@ def check_gaussian_likelihood(gaussian_likelihood):
         want = _gaussian_reference(x, mu, sigma)
         if _same(got, want):
             continue
-        hint = _gaussian_slip(got, x, mu, sigma)
-        if hint:
-            raise StudentError(hint)
-        raise StudentError(f"gaussian_likelihood(x, {mu}, {sigma}) returned {got:.4g}, which is "
-                           "not the product of the Gaussian densities f(x_i; mu, sigma). Compute "
-                           "each density, then multiply.")
+        raise StudentError(_gaussian_slip(got, x, mu, sigma) or (
+            f"gaussian_likelihood(x, {mu}, {sigma}) returned {got:.4g}, which is not the "
+            "product of the Gaussian densities f(x_i; mu, sigma). Compute each density, then "
+            "multiply."))
     return ("Correct: your likelihood is the product of the densities for every sample we tried, "
             "including one whose densities exceed 1.")
 

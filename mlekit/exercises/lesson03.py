@@ -22,8 +22,8 @@ import math
 import numpy as np
 
 from ..models import Bernoulli
-from ._core import (StudentError, as_number, call_student, check, close, close_typed,
-                    reject_near_miss, reject_per_sample, rounded_note)
+from ._core import (StudentError, as_number, call_student, check, close, reject_per_sample,
+                    typed_answer)
 
 __all__ = ["check_survey_nll", "check_mean_nll", "check_surprise_ios"]
 
@@ -225,36 +225,31 @@ def check_surprise_ios(surprise_ios, *, p=0.7):
     got = as_number(surprise_ios, "surprise_ios")
     q = 1.0 - p                               # probability of an iOS answer
     want = -math.log(q)
-    if close_typed(got, want):
-        return (f"Correct{rounded_note(got, want)}: an iOS answer is less likely than an Android one at p = {p:g}, so "
-                "it is the more surprising of the two.")
-    if close_typed(got, -want):
-        raise StudentError("surprise_ios is negative, but a surprise -log P is never negative "
-                           "(P <= 1, so log P <= 0). Check the minus sign.")
-    if close_typed(got, -math.log(p)):
-        raise StudentError(f"surprise_ios = {got:.4g} is the surprise of an Android answer. "
-                           f"An iOS answer has probability 1 - p at p = {p:g}.")
-    if close_typed(got, q):
-        raise StudentError(f"surprise_ios = {got:.4g} is the probability of an iOS answer. "
-                           "The surprise is -log of that probability.")
-    if close_typed(got, p):
-        raise StudentError(f"surprise_ios = {got:.4g} is the probability of an Android answer. "
-                           "Use the probability of iOS, 1 - p, and take -log of it.")
-    if close_typed(got, want / _LN2):
-        raise StudentError(f"surprise_ios = {got:.4g} is in bits (log base 2). This exercise "
-                           "wants nats: use the natural log, np.log.")
-    if close_typed(got, want / _LN10):
-        raise StudentError(f"surprise_ios = {got:.4g} uses log base 10. This exercise wants "
-                           "nats: use the natural log, np.log.")
-    if close_typed(got, 1.0 / q):
-        raise StudentError(f"surprise_ios = {got:.4g} is 1 / P. The surprise is -log P, not "
-                           "its reciprocal.")
-    if close_typed(got, (_N - _K) * want):
-        raise StudentError(f"surprise_ios = {got:.4g} counts all 3 iOS answers together. The "
-                           "exercise asks for the surprise of one answer.")
-    if close_typed(got, float(Bernoulli().nll(_survey(), p=p, reduction="mean"))):
-        raise StudentError(f"surprise_ios = {got:.4g} is the mean surprise of all 10 answers. "
-                           "The exercise asks for one iOS answer only.")
-    reject_near_miss(got, want, "surprise_ios")
-    raise StudentError(f"surprise_ios = {got:.4g} is not -log P(iOS) at p = {p:g}. The "
-                       "probability of one iOS answer is 1 - p; take minus its natural log.")
+    said = f"surprise_ios = {got:.4g}"
+    slips = [   # (what the slip gives, its hint), tried in this order
+        (-want, "surprise_ios is negative, but a surprise -log P is never negative "
+                "(P <= 1, so log P <= 0). Check the minus sign."),
+        (-np.log(p), f"{said} is the surprise of an Android answer. An iOS answer has "
+                     f"probability 1 - p at p = {p:g}."),
+        (q, f"{said} is the probability of an iOS answer. The surprise is -log of that "
+            "probability."),
+        (p, f"{said} is the probability of an Android answer. Use the probability of iOS, "
+            "1 - p, and take -log of it."),
+        (want / _LN2, f"{said} is in bits (log base 2). This exercise wants nats: use the "
+                      "natural log, np.log."),
+        (want / _LN10, f"{said} uses log base 10. This exercise wants nats: use the natural "
+                       "log, np.log."),
+        (1.0 / q, f"{said} is 1 / P. The surprise is -log P, not its reciprocal."),
+        ((_N - _K) * want, f"{said} counts all 3 iOS answers together. The exercise asks for "
+                           "the surprise of one answer."),
+        (float(Bernoulli().nll(_survey(), p=p, reduction="mean")),
+         f"{said} is the mean surprise of all 10 answers. The exercise asks for one iOS "
+         "answer only."),
+    ]
+    return typed_answer(
+        got, want, "surprise_ios",
+        f"an iOS answer is less likely than an Android one at p = {p:g}, so it is the more "
+        "surprising of the two.",
+        slips,
+        f"{said} is not -log P(iOS) at p = {p:g}. The probability of one iOS answer is 1 - p; "
+        "take minus its natural log.")

@@ -66,7 +66,7 @@ def _nll_reference(t, y_hat, sigma) -> float:
 
 def _nll_slip(got, t, y_hat, sigma) -> str | None:
     """The hint for a recognised slip, or None. No hint mentions a value."""
-    s, n = float(sse(y_hat, t)), t.size
+    s, n = float(sse(t, y_hat)), t.size
     var = sigma**2
     want = _nll_reference(t, y_hat, sigma)
     const = n / 2 * math.log(2 * math.pi * var)
@@ -179,15 +179,27 @@ def _describe_got(name, label):
     return f"{name}(t) for {label}"
 
 
-def _common_constant_slip(got, t, name, loss_name) -> str | None:
-    """Hints shared by both functions; None if none applies. No hint mentions a value."""
+def _reject_constant(got, t, label, name, loss, best_loss, fix):
+    """Raise the slip both functions share, or say *got* does not minimise *loss*.
+
+    *loss* is "MSE" or "MAE"; *best_loss* is the smallest loss value (None where that value
+    also minimises the loss, so returning it is no slip). No hint mentions a value.
+    """
     n = t.size
-    if n > 1 and close(got, (t.min() + t.max()) / 2) and not close(t.min(), t.max()):
-        return (f"{name} returns the midpoint between the smallest and the largest value. That "
-                f"constant minimises the largest error, not the {loss_name}.")
-    if n > 1 and close(got, float(np.sum(t))):
-        return f"{name} returns the sum of t; divide by the number of values, len(t)."
-    return None
+    errors = "squared errors" if loss == "MSE" else "absolute errors"
+    hint = None
+    if n > 1 and best_loss is not None and close(got, best_loss):
+        hint = (f"{name} returns the smallest {loss}, a loss value. Return the constant c that "
+                "achieves it.")
+    elif n > 1 and close(got, (t.min() + t.max()) / 2) and not close(t.min(), t.max()):
+        hint = (f"{name} returns the midpoint between the smallest and the largest value. That "
+                f"constant minimises the largest error, not the {errors}.")
+    elif n > 1 and close(got, float(np.sum(t))):
+        hint = f"{name} returns the sum of t; divide by the number of values, len(t)."
+    if hint is not None:
+        raise StudentError(f"For {label}, {hint}")
+    raise StudentError(f"{_describe_got(name, label)} returned {got:.4g}, which does not "
+                       f"minimise the {loss}. {fix}")
 
 
 @check(
@@ -220,14 +232,8 @@ def check_best_constant_mse(best_constant_mse):
             raise StudentError(f"For {label}, best_constant_mse returns the median. The median "
                                "minimises the absolute errors (MAE); set the derivative of "
                                "(1/N) sum (t_i - c)^2 to zero instead.")
-        if t.size > 1 and close(got, float(mse(c_ref, t))):
-            raise StudentError(f"For {label}, best_constant_mse returns the smallest MSE, a loss "
-                               "value. Return the constant c that achieves it.")
-        hint = _common_constant_slip(got, t, "best_constant_mse", "squared errors")
-        if hint is not None:
-            raise StudentError(f"For {label}, {hint}")
-        raise StudentError(f"{where} returned {got:.4g}, which does not minimise the MSE. Set "
-                           "d/dc (1/N) sum (t_i - c)^2 = 0 and solve for c.")
+        _reject_constant(got, t, label, "best_constant_mse", "MSE", float(mse(t, c_ref)),
+                         "Set d/dc (1/N) sum (t_i - c)^2 = 0 and solve for c.")
     return ("Correct: best_constant_mse gives the minimiser of the MSE on every data set, "
             "outliers included.")
 
@@ -262,7 +268,7 @@ def check_best_constant_mae(best_constant_mae):
         where = _describe_got("best_constant_mae", label)
         got = as_number(call_student(best_constant_mae, "best_constant_mae", t.copy()), where)
         median = float(Laplace(b=1.0).mle(t)["mu"])            # MLE of mu under Laplace noise
-        best = float(mae(np.full_like(t, median), t))
+        best = float(mae(t, np.full_like(t, median)))
         # every c between the two middle values minimises the MAE (one value if N is odd);
         # a float32 median or a numerical minimiser lands within COMPUTED_RTOL of that set
         ordered = np.sort(t)
@@ -283,15 +289,10 @@ def check_best_constant_mae(best_constant_mae):
             raise StudentError(f"For {label}, best_constant_mae returns the middle entry of t "
                                "as given, but t is not sorted. Take the middle of the sorted "
                                "values (np.sort or np.median).")
-        if t.size > 1 and close(got, best) and not minimises(best):
-            raise StudentError(f"For {label}, best_constant_mae returns the smallest MAE, a loss "
-                               "value. Return the constant c that achieves it.")
-        hint = _common_constant_slip(got, t, "best_constant_mae", "absolute errors")
-        if hint is not None:
-            raise StudentError(f"For {label}, {hint}")
-        raise StudentError(f"{where} returned {got:.4g}, which does not minimise the MAE. The "
-                           "slope of (1/N) sum |t_i - c| is (number below c - number above "
-                           "c) / N: find where it changes sign.")
+        _reject_constant(got, t, label, "best_constant_mae", "MAE",
+                         None if minimises(best) else best,
+                         "The slope of (1/N) sum |t_i - c| is (number below c - number above "
+                         "c) / N: find where it changes sign.")
     return ("Correct: best_constant_mae gives a minimiser of the MAE on every data set; the "
             "outliers hardly move it.")
 
@@ -332,7 +333,7 @@ def check_sigma_hat(sigma_hat, *, noise=2.0, rng=1):
     if close_typed(got, want):
         return (f"Correct{rounded_note(got, want)}: sigma_hat is the root of the mean squared residual of the "
                 "least-squares line, the maximum likelihood estimate.")
-    s = float(sse(w * x + b, t))
+    s = float(sse(t, w * x + b))
     if close_typed(got, want**2):
         raise StudentError("sigma_hat is the variance sigma^2 (the mean squared residual). "
                            "The exercise asks for sigma, the standard deviation.")

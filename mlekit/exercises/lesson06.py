@@ -23,9 +23,9 @@ import numpy as np
 from .. import _math
 from ..losses import binary_cross_entropy, binary_cross_entropy_with_logits_grad
 from ..neuron import neuron_loss_grad, neuron_output
-from ._core import (StudentError, as_array, as_number, call_student, check, close, close_arrays,
-                    close_typed,
-                    describe_answer, name_the_slip, reject_near_miss, reject_per_sample, rounded_note)
+from ._core import (StudentError, as_number, as_returned_array, call_student, check, close,
+                    close_arrays, close_typed, name_the_slip, reject_near_miss, reject_per_sample,
+                    rounded_note)
 
 __all__ = ["check_bce", "check_bce_grad_logit", "check_mse_error_signal"]
 
@@ -36,20 +36,9 @@ _EMAIL_Z = np.array([2.0, -1.0, 0.5, -3.0, 1.5])
 _EMAIL_T = np.array([1, 0, 0, 0, 1])
 
 
-def _all_close(a, b) -> bool:
-    """The computed-value tolerance, with absolute slack on the scale of these gradients (1)."""
-    return close_arrays(a, b, scale=1.0)
-
-
 def _as_float_array(result, where: str, shape) -> np.ndarray:
     """The student's array answer as floats of the expected shape, or a StudentError."""
-    if isinstance(result, (str, bytes)):
-        raise StudentError(f"{where} returned {describe_answer(result)}; return a numpy array "
-                           "of numbers, not text.")
-    if isinstance(result, (bool, np.bool_)):
-        raise StudentError(f"{where} returned {bool(result)}, a True/False value; return a "
-                           "numpy array of numbers.")
-    arr = as_array(result, f"the result of {where}", what="a numpy array of numbers")
+    arr = as_returned_array(result, where, "a numpy array of numbers")
     if arr.shape != tuple(shape):
         if arr.size == 1 and int(np.prod(shape)) > 1:
             raise StudentError(f"{where} returned a single number; return one gradient per "
@@ -85,7 +74,7 @@ def _terms(p, t):
 
 def _bce_slips(p, t, where: str) -> list:
     """(value, hint) of the usual slips in bce(p_hat, t) on this probe. No hint quotes a value."""
-    want = float(binary_cross_entropy(p, t))
+    want = float(binary_cross_entropy(t, p))
     pos, neg = _terms(p, t)
     tf = t.astype(float)
     n = p.size
@@ -132,7 +121,7 @@ def _bce_slips(p, t, where: str) -> list:
 
 def _diagnose_bce(got: float, p, t, where: str) -> str | None:
     """The hint for a recognised slip in bce(p_hat, t), or None. Never quotes the answer."""
-    return name_the_slip(got, float(binary_cross_entropy(p, t)), _bce_slips(p, t, where))
+    return name_the_slip(got, float(binary_cross_entropy(t, p)), _bce_slips(p, t, where))
 
 
 @check(
@@ -165,7 +154,7 @@ def check_bce(bce):
         result = call_student(bce, "bce", p.copy(), t.copy())
         reject_per_sample(result, -np.add(*_terms(p, t)), where, "loss per sample", "average them")
         got = as_number(result, where)
-        want = float(binary_cross_entropy(p, t))
+        want = float(binary_cross_entropy(t, p))
         if close(got, want):
             continue
         # a slip that cannot be told apart on this probe may be on a later one
@@ -175,8 +164,7 @@ def check_bce(bce):
                 got2 = as_number(call_student(bce, "bce", p2.copy(), t2.copy()), where2)
             except StudentError:
                 continue
-            hint = _diagnose_bce(got2, p2, t2, where2)
-            if hint is not None:
+            if (hint := _diagnose_bce(got2, p2, t2, where2)) is not None:
                 raise StudentError(hint)
         raise StudentError(f"{where} returned {got:.4g}, which is not the mean "
                            "negative log-likelihood of the labels. Compute each sample's loss "
@@ -206,26 +194,26 @@ def _diagnose_grad(got, z, t, where: str) -> str | None:
     if not np.all(np.isfinite(got)):
         return (f"{where} contains inf or nan. Compute sigma(z) without overflow, for "
                 "example with mk.nn.sigmoid(z), and avoid dividing by sigma(z) or 1 - sigma(z).")
-    if _all_close(got, -want):
+    if close_arrays(got, -want, scale=1.0):
         return (f"{where} has the wrong sign. When y_hat is above the label, raising z raises "
                 "the loss, so the gradient must be positive there: it is prediction minus "
                 "label, not label minus prediction.")
-    if _all_close(got, want * s * (1 - s)):
+    if close_arrays(got, want * s * (1 - s), scale=1.0):
         return (f"{where}: you multiplied by the sigmoid's derivative sigma(z)(1 - sigma(z)). "
                 "In dJ/dz = dJ/dy_hat * dy_hat/dz that factor cancels against the denominator "
                 "of dJ/dy_hat; nothing is left to multiply.")
-    if _all_close(got, 2 * want * s * (1 - s)):
+    if close_arrays(got, 2 * want * s * (1 - s), scale=1.0):
         return (f"{where} is the error signal of the squared error (y_hat - t)^2, not of BCE. "
                 "Differentiate the per-sample BCE instead.")
-    if _all_close(got, z - t):
+    if close_arrays(got, z - t, scale=1.0):
         return (f"{where}: you used the logit z itself as the prediction. The prediction is "
                 "y_hat = sigma(z); apply the sigmoid first.")
-    if z.size > 1 and _all_close(got, want / z.size):
+    if z.size > 1 and close_arrays(got, want / z.size, scale=1.0):
         return (f"{where} is divided by the number of samples: that is the gradient of the mean "
                 "BCE. This exercise wants the per-sample gradients, without averaging.")
     with np.errstate(all="ignore"):
         wrt_prob = -t / s + (1 - t) / (1 - s)
-    if np.all(np.isfinite(wrt_prob)) and _all_close(got, wrt_prob):
+    if np.all(np.isfinite(wrt_prob)) and close_arrays(got, wrt_prob, scale=1.0):
         return (f"{where} is the derivative with respect to y_hat, not z. Multiply by "
                 "dy_hat/dz = sigma(z)(1 - sigma(z)) and simplify.")
     return None
@@ -257,16 +245,13 @@ def check_bce_grad_logit(bce_grad_logit):
         where = f"bce_grad_logit(z, t) for {described}"
         result = call_student(bce_grad_logit, "bce_grad_logit", z.copy(), t.copy())
         got = _as_float_array(result, where, z.shape)
-        want = np.asarray(binary_cross_entropy_with_logits_grad(z, t, reduction="sum"),
+        want = np.asarray(binary_cross_entropy_with_logits_grad(t, z, reduction="sum"),
                           dtype=float).reshape(z.shape)
-        if np.all(np.isfinite(got)) and _all_close(got, want):
+        if np.all(np.isfinite(got)) and close_arrays(got, want, scale=1.0):
             continue
-        hint = _diagnose_grad(got, z, t, where)
-        if hint is not None:
-            raise StudentError(hint)
-        raise StudentError(f"{where} is not the derivative of the per-sample BCE with "
-                           "respect to z. Use the chain rule through "
-                           "y_hat = sigma(z) and simplify.")
+        raise StudentError(_diagnose_grad(got, z, t, where) or (
+            f"{where} is not the derivative of the per-sample BCE with respect to z. Use the "
+            "chain rule through y_hat = sigma(z) and simplify."))
     return ("Correct: the gradient with respect to the logit is prediction minus label, and yours "
             "stays finite even at z = 1000.")
 

@@ -92,6 +92,29 @@ def _softmax_cases():
     ]
 
 
+#: the hint for each softmax slip, after "<where>" (never containing the right values)
+_SOFTMAX_SLIPS = {
+    "exp": (" gave numbers that do not sum to 1: you exponentiated but forgot to normalise. "
+            "Divide e^(z_k) by the sum of e^(z_j) over the classes."),
+    "global_max": (" gave NaN in one row: you subtracted the largest logit of the whole batch, "
+                   "which pushes another row's logits so low that all their exponentials "
+                   "underflow to 0 (and 0 / 0 = NaN). Subtract each row's own maximum, "
+                   "np.max(z, axis=-1, keepdims=True)."),
+    "axis0": (": the columns sum to 1, not the rows. Each row is one sample, so normalise "
+              "along the last axis: sum with axis=-1, keepdims=True."),
+    "no_keepdims": (": each entry was divided by the wrong sample's sum. Without keepdims=True "
+                    "the row sums line up with the columns; sum with axis=-1, keepdims=True."),
+    "all": (": the whole batch sums to 1, but each row (one sample) must sum to 1 on its own. "
+            "Sum along the last axis with axis=-1, keepdims=True."),
+    "log_softmax": (" returned log-probabilities (they are negative). Softmax returns the "
+                    "probabilities themselves: exponentiate."),
+    "linear": (": you divided the logits by their sum. Exponentiate them first, so every "
+               "entry is positive, then divide by the sum of the exponentials."),
+    "exp_over_sum_z": (": the denominator should be the sum of the exponentials e^(z_j), not "
+                       "the sum of the logits."),
+}
+
+
 def _diagnose_softmax(got: np.ndarray, z: np.ndarray, where: str) -> str:
     """The hint for a wrong softmax output (never containing the right values)."""
     with np.errstate(all="ignore"):
@@ -116,33 +139,11 @@ def _diagnose_softmax(got: np.ndarray, z: np.ndarray, where: str) -> str:
             continue                         # on a single vector these are all right
         if not _same(got, cand):
             continue
-        if name == "exp" and np.all(np.isfinite(cand)):
-            return (f"{where} gave numbers that do not sum to 1: you exponentiated but forgot "
-                    "to normalise. Divide e^(z_k) by the sum of e^(z_j) over the classes.")
-        if name == "global_max" and not np.all(np.isfinite(got)):
-            return (f"{where} gave NaN in one row: you subtracted the largest logit of the "
-                    "whole batch, which pushes another row's logits so low that all their "
-                    "exponentials underflow to 0 (and 0 / 0 = NaN). Subtract each row's own "
-                    "maximum, np.max(z, axis=-1, keepdims=True).")
-        if name == "axis0":
-            return (f"{where}: the columns sum to 1, not the rows. Each row is one sample, so "
-                    "normalise along the last axis: sum with axis=-1, keepdims=True.")
-        if name == "no_keepdims":
-            return (f"{where}: each entry was divided by the wrong sample's sum. Without "
-                    "keepdims=True the row sums line up with the columns; sum with axis=-1, "
-                    "keepdims=True.")
-        if name == "all":
-            return (f"{where}: the whole batch sums to 1, but each row (one sample) must sum "
-                    "to 1 on its own. Sum along the last axis with axis=-1, keepdims=True.")
-        if name == "log_softmax":
-            return (f"{where} returned log-probabilities (they are negative). Softmax returns "
-                    "the probabilities themselves: exponentiate.")
-        if name == "linear":
-            return (f"{where}: you divided the logits by their sum. Exponentiate them first, "
-                    "so every entry is positive, then divide by the sum of the exponentials.")
-        if name == "exp_over_sum_z":
-            return (f"{where}: the denominator should be the sum of the exponentials "
-                    "e^(z_j), not the sum of the logits.")
+        if name == "exp" and not np.all(np.isfinite(cand)):
+            continue                         # an overflowing e^z: the NaN-or-inf hint below
+        if name == "global_max" and np.all(np.isfinite(got)):
+            continue                         # told apart only by the NaN row it leaves
+        return where + _SOFTMAX_SLIPS[name]
     if not np.all(np.isfinite(got)):
         return (f"{where} returned NaN or inf. np.exp overflows for large logits "
                 "(e^1000 = inf) and underflows to 0 for very negative ones (0 / 0 = NaN). "
@@ -303,7 +304,7 @@ def check_cross_entropy(cross_entropy_fn):
                                "y (it has zeros)? The prediction y_hat goes inside the "
                                "log; the target y only selects which log counts.")
         got = as_number(result, where)
-        want = float(cross_entropy(p, y))          # reduction="mean" over the N samples
+        want = float(cross_entropy(y, p))          # reduction="mean" over the N samples
         if close(got, want):
             continue
         s = _slips(y, p)
@@ -400,7 +401,7 @@ def check_logit_gradient(grad_z):
                            "target.")
     y_hat = softmax(z)
     y = _onehot(EXERCISE_TARGET, k)
-    want = cross_entropy_with_logits_grad(z, EXERCISE_TARGET)
+    want = cross_entropy_with_logits_grad(EXERCISE_TARGET, z)
     if _same_typed(got, want):
         note = "" if _same(got, want) else " (rounded, which is fine)"
         return (f"Correct{note}: the gradient is y_hat - y. It is negative only for the true "

@@ -22,8 +22,7 @@ import numpy as np
 
 from .. import information
 from ._core import (StudentError, as_array_or_none, as_number, call_student, check, close,
-                    close_arrays,
-                    close_typed, reject_near_miss, rounded_note)
+                    close_arrays, typed_answer)
 
 __all__ = ["check_entropy_bits", "check_kl", "check_h_die"]
 
@@ -227,27 +226,24 @@ def check_h_die(h_die, *, sides=6):
     """Check ``h_die``: the entropy of one roll of a fair die with *sides* faces, in bits."""
     got = as_number(h_die, "h_die")
     want = float(information.entropy(np.full(sides, 1.0 / sides), unit="bits"))
-    if close_typed(got, want):
-        return (f"Correct{rounded_note(got, want)}: a fair {sides}-sided die carries log2 {sides} bits per roll, "
-                "between 2 bits (four faces) and 3 bits (eight faces).")
-    if close_typed(got, -want):
-        raise StudentError("h_die is negative, but an entropy never is. Check the minus sign "
-                           "in front of the sum.")
-    if close_typed(got, want * _LN2):
-        raise StudentError(f"h_die = {got:.4g} is in nats (natural log). This exercise wants "
-                           "bits: use np.log2.")
-    if close_typed(got, want * _LN2 / _LN10):
-        raise StudentError(f"h_die = {got:.4g} uses log base 10. This exercise wants bits: "
-                           "use np.log2.")
-    if close_typed(got, want / sides):
-        raise StudentError(f"h_die = {got:.4g} is the term of one face only. The "
-                           f"entropy adds up the terms of all {sides} faces.")
-    if close_typed(got, float(sides)):
-        raise StudentError(f"h_die = {got:.4g} counts the faces. The entropy is the average "
-                           "surprise of a roll, in bits.")
-    if close_typed(got, 1.0 / sides):
-        raise StudentError(f"h_die = {got:.4g} is the probability of one face. Take the "
-                           "surprise -log2 p_k of each face and average it over the faces.")
-    reject_near_miss(got, want, "h_die")
-    raise StudentError(f"h_die = {got:.4g} is not the entropy of a fair {sides}-sided die in "
-                       f"bits. Every face is equally likely: what is the surprise of one roll?")
+    said = f"h_die = {got:.4g}"
+    slips = [   # (what the slip gives, its hint), tried in this order
+        (-want, "h_die is negative, but an entropy never is. Check the minus sign in front of "
+                "the sum."),
+        (want * _LN2, f"{said} is in nats (natural log). This exercise wants bits: use "
+                      "np.log2."),
+        (want * _LN2 / _LN10, f"{said} uses log base 10. This exercise wants bits: use np.log2."),
+        (want / sides, f"{said} is the term of one face only. The entropy adds up the terms of "
+                       f"all {sides} faces."),
+        (float(sides), f"{said} counts the faces. The entropy is the average surprise of a "
+                       "roll, in bits."),
+        (1.0 / sides, f"{said} is the probability of one face. Take the surprise -log2 p_k of "
+                      "each face and average it over the faces."),
+    ]
+    return typed_answer(
+        got, want, "h_die",
+        f"a fair {sides}-sided die carries log2 {sides} bits per roll, between 2 bits (four "
+        "faces) and 3 bits (eight faces).",
+        slips,
+        f"{said} is not the entropy of a fair {sides}-sided die in bits. Every face is equally "
+        "likely: what is the surprise of one roll?")

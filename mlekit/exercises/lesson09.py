@@ -28,15 +28,10 @@ import numpy as np
 
 from ..optim import gradient_descent, minibatches
 from ..surfaces import NonConvex1D, Quadratic1D, QuadraticBowl2D
-from ._core import (StudentError, as_array, as_number, call_student, check, close,
+from ._core import (StudentError, as_number, as_returned_array, call_student, check, close,
                     close_arrays, describe_answer, name_the_slip)
 
 __all__ = ["check_run_gd", "check_best_lr", "check_samples_seen"]
-
-
-def _same(a, b) -> bool:
-    """Arrays (or numbers) equal to the computed-value tolerance; infinities must match."""
-    return close_arrays(a, b, scale=1.0)
 
 
 def _fmt(value) -> str:
@@ -87,13 +82,8 @@ def _as_theta(result, where: str, theta0, steps) -> np.ndarray:
     if hasattr(result, "final") and hasattr(result, "params"):
         raise StudentError(f"{where} returned a whole Trajectory; return only the final theta "
                            "(its .final), a number or an array like theta0.")
-    if isinstance(result, (str, bytes)):
-        raise StudentError(f"{where} returned {describe_answer(result)}; return theta as a "
-                           "number (or a numpy array), not text.")
-    if isinstance(result, (bool, np.bool_)):
-        raise StudentError(f"{where} returned {bool(result)}, a True/False value; return the "
-                           "final theta.")
-    arr = as_array(result, f"the result of {where}", what="the final theta")
+    arr = as_returned_array(result, where, "the final theta",
+                            text_want="theta as a number (or a numpy array)")
     if shape == () and arr.size == 1:
         arr = arr.reshape(())
     if arr.shape != shape:
@@ -112,22 +102,22 @@ def _as_theta(result, where: str, theta0, steps) -> np.ndarray:
 
 def _diagnose_gd(got, grad, theta0, lr, steps, where) -> str | None:
     """The hint for a recognised slip in run_gd, or None. Never quotes the right value."""
-    if steps > 0 and _same(got, _walk(grad, theta0, lr, steps, sign=+1.0)):
+    if steps > 0 and close_arrays(got, _walk(grad, theta0, lr, steps, sign=+1.0), scale=1.0):
         return (f"{where}: theta went uphill. You added the gradient (gradient ascent); "
                 "descent subtracts it: theta = theta - lr * grad(theta).")
-    if steps > 0 and lr != 1 and _same(got, _walk(grad, theta0, 1.0, steps)):
+    if steps > 0 and lr != 1 and close_arrays(got, _walk(grad, theta0, 1.0, steps), scale=1.0):
         return (f"{where}: every step moved by the full gradient. Multiply it by the learning "
                 "rate first: theta = theta - lr * grad(theta).")
-    if steps > 0 and _same(got, np.asarray(theta0, float)):
+    if steps > 0 and close_arrays(got, np.asarray(theta0, float), scale=1.0):
         return (f"{where}: theta never changed. Assign the new value back to theta inside the "
                 "loop (theta = theta - lr * grad(theta)) and return theta, not theta0.")
-    if steps > 1 and _same(got, _walk(grad, theta0, lr, steps, frozen=True)):
+    if steps > 1 and close_arrays(got, _walk(grad, theta0, lr, steps, frozen=True), scale=1.0):
         return (f"{where}: every step used the gradient at the start, grad(theta0). Evaluate "
                 "the gradient at the current theta in every step.")
-    if steps > 0 and _same(got, _walk(grad, theta0, lr, steps - 1)):
+    if steps > 0 and close_arrays(got, _walk(grad, theta0, lr, steps - 1), scale=1.0):
         return (f"{where}: that is one step too few (an off-by-one in the loop). "
                 "for _ in range(steps) makes exactly `steps` updates.")
-    if _same(got, _walk(grad, theta0, lr, steps + 1)):
+    if close_arrays(got, _walk(grad, theta0, lr, steps + 1), scale=1.0):
         return (f"{where}: that is one step too many (an off-by-one in the loop). "
                 "for _ in range(steps) makes exactly `steps` updates.")
     return None
@@ -160,14 +150,12 @@ def check_run_gd(run_gd):
         result = call_student(run_gd, "run_gd", grad, start, lr, steps)
         got = _as_theta(result, where, theta0, steps)
         want = np.asarray(gradient_descent(grad, theta0, lr, steps).final, dtype=float)
-        if _same(got, want):
+        if close_arrays(got, want, scale=1.0):
             continue
-        hint = _diagnose_gd(got, grad, theta0, lr, steps, where)
-        if hint is not None:
-            raise StudentError(hint)
-        raise StudentError(f"{where} returned theta = {_fmt(got)}, which is not where `steps` "
-                           "updates theta = theta - lr * grad(theta) lead from theta0. Loop "
-                           "`steps` times and update theta in every step.")
+        raise StudentError(_diagnose_gd(got, grad, theta0, lr, steps, where) or (
+            f"{where} returned theta = {_fmt(got)}, which is not where `steps` updates "
+            "theta = theta - lr * grad(theta) lead from theta0. Loop `steps` times and update "
+            "theta in every step."))
     return ("Correct: your loop matches mlekit.optim.gradient_descent on 1-D and 2-D losses, "
             "for one step and for none.")
 

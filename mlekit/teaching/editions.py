@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import _validation as V
 from .handout import handout_notebook
 from .selfstudy import self_study_notebook
 
@@ -32,6 +33,12 @@ __all__ = ["EDITIONS", "course_source", "lesson_notebooks", "edition_notebook",
            "build_edition", "write_edition"]
 
 EDITIONS = ("handout", "self-study")
+
+
+def _check_edition(edition) -> str:
+    return V.check_choice(edition, "edition", EDITIONS,
+                          'Use "handout" (blanks, for grading) or "self-study" (blanks with '
+                          "hints and solutions on request).", exc=ValueError)
 _SKIP_PARTS = (".ipynb_checkpoints", "__pycache__")
 _SKIP_NAMES = ("conftest.py",)
 LESSON_GLOB = "[0-9][0-9]_*.ipynb"
@@ -59,12 +66,10 @@ def lesson_notebooks(folder) -> list[Path]:
 
 def edition_notebook(nb, edition: str, name: str = "notebook"):
     """The *edition* ("handout" or "self-study") of one nbformat notebook."""
-    if edition == "handout":
+    if _check_edition(edition) == "handout":
         out = handout_notebook(nb, name)
-    elif edition == "self-study":
-        out = self_study_notebook(nb, name)
     else:
-        raise ValueError(f"edition must be one of {EDITIONS}, got {edition!r}")
+        out = self_study_notebook(nb, name)
     # outputs are cleared, so the saved widget state describes nothing any more
     out.metadata.pop("widgets", None)
     return out
@@ -89,8 +94,7 @@ def build_edition(src_dir, edition: str, *, log=None) -> dict[str, bytes]:
     """
     import nbformat
 
-    if edition not in EDITIONS:
-        raise ValueError(f"edition must be one of {EDITIONS}, got {edition!r}")
+    _check_edition(edition)
     src = Path(src_dir)
     if not src.is_dir():
         raise FileNotFoundError(f"{src} is not a folder of notebooks")

@@ -23,6 +23,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._totals import sum_of
+
 __all__ = ["ItemScore", "NotebookScore", "grade_notebook", "grade_submissions"]
 
 
@@ -44,13 +46,8 @@ class NotebookScore:
     notebook: str
     items: list = field(default_factory=list)
 
-    @property
-    def score(self) -> float:
-        return sum(i.score for i in self.items)
-
-    @property
-    def max_score(self) -> float:
-        return sum(i.max_score for i in self.items)
+    score = sum_of("items", "score", "Points earned over all graded items.")
+    max_score = sum_of("items", "max_score", "Points possible over all graded items.")
 
 
 def _meta(cell):

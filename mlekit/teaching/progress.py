@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..exercises._progress import load, recording_enabled
 from ..exercises._core import FAIL_MARK, PASS_MARK
+from ._totals import sum_of
 
 __all__ = ["progress", "ProgressReport", "LessonProgress", "ExerciseProgress"]
 
@@ -63,15 +64,12 @@ class LessonProgress:
 
     @property
     def passed(self) -> int:
+        """How many of the lesson's exercises have passed."""
         return sum(e.status == "passed" for e in self.exercises)
 
-    @property
-    def points(self) -> float:
-        return sum(e.points for e in self.exercises if e.status == "passed")
-
-    @property
-    def max_points(self) -> float:
-        return sum(e.points for e in self.exercises)
+    points = sum_of("exercises", "points", "Points of the passed exercises.",
+                   where=lambda e: e.status == "passed")
+    max_points = sum_of("exercises", "points", "Points of all the lesson's exercises.")
 
 
 def _points(value: float) -> str:
@@ -87,21 +85,14 @@ class ProgressReport:
     recording: bool
     notes: list = field(default_factory=list)
 
-    @property
-    def passed(self) -> int:
-        return sum(lesson.passed for lesson in self.lessons)
+    passed = sum_of("lessons", "passed", "Exercises passed over all lessons.")
+    points = sum_of("lessons", "points", "Points earned over all lessons.")
+    max_points = sum_of("lessons", "max_points", "Points possible over all lessons.")
 
     @property
     def total(self) -> int:
+        """How many exercises the lessons hold."""
         return sum(len(lesson.exercises) for lesson in self.lessons)
-
-    @property
-    def points(self) -> float:
-        return sum(lesson.points for lesson in self.lessons)
-
-    @property
-    def max_points(self) -> float:
-        return sum(lesson.max_points for lesson in self.lessons)
 
     def _status_line(self) -> str:
         if not self.recording:
