@@ -32,7 +32,7 @@ TARGET_P50_MS = 1000 / 60
 TARGET_P95_MS = 33.0
 TARGET_SPEEDUP = 5.0
 
-#: explorer class names, in course order (each has bench_instance() and main_slider)
+#: explorer class names, in course order (each has example() and main_slider)
 EXPLORERS = (
     "LikelihoodExplorer",
     "GaussianExplorer",
@@ -88,7 +88,7 @@ def _time_moves(explorer, values, warmup=5):
 
 def bench_one(cls, moves=200):
     """Return a dict of timings for explorer class *cls*."""
-    explorer = cls.bench_instance()
+    explorer = cls.example()
     try:
         explorer.view.canvas.syncing_data_url = False     # as after the frontend's "initialized"
         values = _slider_values(explorer.main_slider, moves)

@@ -23,13 +23,16 @@ True
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import _validation as V
 
-__all__ = ["Trajectory", "gradient_descent", "sgd", "minibatches"]
+__all__ = ["Trajectory", "gradient_descent", "sgd", "minibatches", "descend", "divergence_bound",
+           "first_steps", "steps_per_epoch"]
 
 
 @dataclass
@@ -133,13 +136,9 @@ class _Runner:
         self.message = ""
 
     def _loss(self, theta):
-        value = V.as_float_array(self.loss(_out(theta), *self.loss_args), "loss(theta)",
-                                 finite=False, expected="return a single number",
-                                 fix="Return the loss as a float (did you forget `return`?).")
-        if value.ndim != 0:
-            V.fail("loss(theta)", "return a single number", f"an array of shape {value.shape}",
-                   "Reduce the loss with a mean or a sum.", TypeError)
-        return float(value)
+        return V.check_scalar_result(self.loss(_out(theta), *self.loss_args), "loss(theta)",
+                                     "Return the loss as a float (did you forget `return`?).",
+                                     "Reduce the loss with a mean or a sum.")
 
     def _check_point(self, theta, name, initial=False):
         if self.domain is not None:
@@ -413,3 +412,135 @@ def sgd(grad, theta0, data, *, lr=0.1, epochs=10, batch_size=None, shuffle=True,
         if tol is not None:          # converged on the very last step?
             run.check_converged(run.gradient(grad, *arrays))
     return run.result(epochs=np.array(epoch_of_step, dtype=int), batch_size=batch_size)
+
+
+# ------------------------------------------------- runs on a teaching surface
+def divergence_bound(surface) -> float:
+    """The ``max_abs`` for runs on *surface*: ten times the farthest edge of its window.
+
+    A parameter that far out has left the picture for good (on a quadratic,
+    |θ − θ*| only grows when lr is past the stable limit), so the run is
+    called diverged there rather than after overflowing to inf.
+
+    Examples
+    --------
+    >>> from mlekit.surfaces import Quadratic1D
+    >>> divergence_bound(Quadratic1D())
+    40.0
+    """
+    return 10.0 * max(abs(edge) for pair in surface.window for edge in pair)
+
+
+def steps_per_epoch(n_samples, batch_size=None) -> int:
+    """Updates per pass over *n_samples* samples with minibatches of *batch_size* (None: 1).
+
+    Examples
+    --------
+    >>> steps_per_epoch(30), steps_per_epoch(30, 8), steps_per_epoch(30, 1)
+    (1, 4, 30)
+    """
+    n = V.check_int(n_samples, "n_samples", minimum=1)
+    if batch_size is None:
+        return 1
+    batch_size = V.check_int(batch_size, "batch_size", minimum=1)
+    if batch_size > n:
+        V.fail("batch_size", f"be at most the number of samples ({n})", str(batch_size),
+               "Pick a minibatch smaller than the data set, e.g. batch_size=8.")
+    return math.ceil(n / batch_size)
+
+
+def first_steps(trajectory, steps) -> Trajectory:
+    """The first *steps* updates of *trajectory* (an :func:`sgd` run covers whole epochs).
+
+    A run that is cut short did not end by diverging or converging, so the
+    result says so. Runs of at most *steps* updates are returned unchanged.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> run = sgd(lambda th, xb: 2 * np.mean(th - xb), 0.0, np.arange(4.0), lr=0.1,
+    ...           epochs=3, batch_size=1, rng=0)
+    >>> cut = first_steps(run, 5)
+    >>> run.n_steps, cut.n_steps, cut.epochs.tolist()
+    (12, 5, [0, 0, 0, 0, 1])
+    >>> bool(np.all(cut.params == run.params[:6]))
+    True
+    """
+    steps = V.check_int(steps, "steps", minimum=0)
+    if trajectory.n_steps <= steps:
+        return trajectory
+    t = trajectory
+    return dataclasses.replace(
+        t, params=t.params[:steps + 1],
+        losses=None if t.losses is None else t.losses[:steps + 1],
+        grad_norms=t.grad_norms[:steps],
+        epochs=None if t.epochs is None else t.epochs[:steps],
+        diverged=False, converged=False,
+        message=f"finished {steps} steps without diverging.")
+
+
+def descend(surface, theta0=None, lr=None, steps=60, *, batch_size=None, rng=0) -> Trajectory:
+    r"""Run gradient descent on a teaching surface (:mod:`mlekit.surfaces`) for *steps* updates.
+
+    Parameters
+    ----------
+    surface : mlekit.surfaces.Surface
+        The loss, with ``grad``, ``loss``, ``window`` and (for a data fit
+        such as :class:`~mlekit.surfaces.LineFitMSE`) ``data``.
+    theta0 : float or (float, float), optional
+        Starting point (default: ``surface.default_start``).
+    lr : float, optional
+        Learning rate (default: ``surface.default_lr``).
+    steps : int
+        Number of updates.
+    batch_size : int, optional
+        ``None``: full-batch :func:`gradient_descent`. An int (a data fit
+        only): :func:`sgd` with that many samples per step (1: one-sample
+        SGD), for enough epochs to make *steps* updates, cut there by
+        :func:`first_steps`.
+    rng : int
+        Seed of the minibatch shuffles: two learning rates see the same
+        sequence of batches.
+
+    Returns
+    -------
+    Trajectory
+        Stopped early (``diverged=True``) once a parameter passes
+        :func:`divergence_bound`. On a data fit, ``epochs`` and
+        ``batch_size`` are set for full-batch runs too (one step per epoch).
+
+    Examples
+    --------
+    >>> from mlekit.surfaces import LineFitMSE, Quadratic1D
+    >>> descend(Quadratic1D(), theta0=3.0, lr=0.25, steps=1).params.tolist()  # 3 - 0.25 * 2 * 3
+    [3.0, 1.5]
+    >>> J = LineFitMSE([0.0, 1.0, 2.0, 3.0], [1.0, 3.0, 5.0, 7.0])
+    >>> run = descend(J, steps=6, batch_size=1)
+    >>> run.n_steps, run.epochs.tolist(), run.batch_size
+    (6, [0, 0, 0, 0, 1, 1], 1)
+    """
+    ndim = getattr(surface, "ndim", 1)
+    theta0 = surface.default_start if theta0 is None else theta0
+    start = V.as_float_array(theta0, "theta0")
+    if start.shape != (() if ndim == 1 else (ndim,)):
+        V.fail("theta0", f"be {'one number' if ndim == 1 else 'two numbers'} for this "
+               f"{ndim}-D surface", V.describe(theta0),
+               "Pass theta0=2.0 for a 1-D problem or theta0=(w, b) for a 2-D one.")
+    start = float(start) if start.ndim == 0 else start
+    lr = surface.default_lr if lr is None else lr
+    steps = V.check_int(steps, "steps", minimum=0)
+    bound = divergence_bound(surface)
+    data = getattr(surface, "data", None)
+    if batch_size is None:
+        run = gradient_descent(surface.grad, start, lr, steps, loss=surface.loss, max_abs=bound)
+        if data is None:
+            return run
+        # a data fit: one step per epoch, every sample in it
+        return dataclasses.replace(run, epochs=np.arange(run.n_steps), batch_size=len(data[0]))
+    if data is None:
+        V.fail("batch_size", "be None for a surface without data", str(batch_size),
+               "Minibatches need a data fit such as mlekit.surfaces.LineFitMSE.")
+    epochs = max(1, math.ceil(steps / steps_per_epoch(len(data[0]), batch_size)))
+    run = sgd(surface.grad, start, data, lr=lr, epochs=epochs, batch_size=batch_size,
+              rng=V.check_int(rng, "rng", minimum=0), loss=surface.loss, max_abs=bound)
+    return first_steps(run, steps)

@@ -44,7 +44,8 @@ import numpy as np
 from . import _validation as V
 from ._math import scalar_or_array
 
-__all__ = ["Minimum", "Surface", "Quadratic1D", "NonConvex1D", "QuadraticBowl2D", "LineFitMSE"]
+__all__ = ["Minimum", "Surface", "Quadratic1D", "NonConvex1D", "QuadraticBowl2D", "LineFitMSE",
+           "least_squares_line"]
 
 
 class Minimum(NamedTuple):
@@ -450,19 +451,8 @@ class LineFitMSE(Surface):
     """
 
     def __init__(self, x, t):
-        self.x, self.t = self._batch(x, t, "x", "t")
-        if self.x.size < 2:
-            V.fail("x", "hold at least 2 samples", f"{self.x.size}",
-                   "A line has two parameters; pass two or more points.")
-        xc = self.x - self.x.mean()
-        sxx = float(xc @ xc)
-        if sxx <= 1e-12 * max(1.0, float(self.x @ self.x)):
-            V.fail("x", "contain at least two different values", V.describe(float(self.x[0])) +
-                   " everywhere", "With a single x value every slope fits equally well; "
-                   "pass inputs that vary.")
-        w = float(xc @ (self.t - self.t.mean())) / sxx            # least squares, closed form
-        b = float(self.t.mean() - w * self.x.mean())
-        best = np.array([w, b])
+        self.x, self.t = _line_data(x, t)
+        best = np.array(_least_squares(self.x, self.t))
         self.ndim = 2
         self.param_names = ("w", "b")
         self.hessian = 2.0 * np.array([[np.mean(self.x ** 2), np.mean(self.x)],
@@ -479,6 +469,39 @@ class LineFitMSE(Surface):
     def data(self):
         """The training set as a tuple ``(x, t)`` (copies), ready for ``sgd(..., data)``."""
         return self.x.copy(), self.t.copy()
+
+    @property
+    def least_squares(self) -> tuple:
+        r"""The least-squares line ``(w_hat, b_hat)``: the global minimum, as two floats.
+
+        Examples
+        --------
+        >>> LineFitMSE([0.0, 1.0, 2.0], [1.0, 3.0, 5.0]).least_squares
+        (2.0, 1.0)
+        """
+        w, b = self.global_minimum.theta
+        return float(w), float(b)
+
+    def best_slope(self, b):
+        r"""The slope minimising :math:`J(w, b)` with the intercept held at *b*: :math:`w^*(b)`.
+
+        Setting :math:`\partial J/\partial w = \frac{2}{N}\sum_i (w x_i + b - t_i) x_i`
+        to zero gives
+
+        .. math:: w^*(b) = \frac{\sum_i x_i (t_i - b)}{\sum_i x_i^2}.
+
+        Only at the least-squares intercept :math:`\hat b` is it the
+        least-squares slope :math:`\hat w`. Vectorised over *b*.
+
+        Examples
+        --------
+        >>> J = LineFitMSE([1.0, 2.0], [3.0, 5.0])            # t = 2x + 1
+        >>> float(J.best_slope(1.0)), float(J.best_slope(0.0))
+        (2.0, 2.6)
+        """
+        b = V.as_float_array(b, "b")
+        sxx = float(self.x @ self.x)                          # > 0: x has two distinct values
+        return scalar_or_array((self.x @ self.t - b * self.x.sum()) / sxx)
 
     def _frame(self, best):
         # The window is the bounding box of the sublevel set {J <= J* + delta}, an
@@ -552,3 +575,57 @@ class LineFitMSE(Surface):
             dw = 2.0 * np.mean(r * x, axis=-1)                    # (2/N) Σ r_i x_i
             db = 2.0 * np.mean(r, axis=-1)                        # (2/N) Σ r_i
         return np.stack([dw, db], axis=-1)
+
+
+def _line_data(x, t):
+    """Validated inputs and targets of a line fit: same shape, n >= 2, x not all equal."""
+    x, t = LineFitMSE._batch(x, t, "x", "t")
+    if x.size < 2:
+        V.fail("x", "hold at least 2 samples", f"{x.size}",
+               "A line has two parameters; pass two or more points.")
+    xc = x - x.mean()
+    if float(xc @ xc) <= 1e-12 * max(1.0, float(x @ x)):
+        V.fail("x", "contain at least two different values", V.describe(float(x[0])) +
+               " everywhere", "With a single x value every slope fits equally well; "
+               "pass inputs that vary.")
+    return x, t
+
+
+def _least_squares(x, t):
+    xc = x - x.mean()
+    w = float(xc @ (t - t.mean())) / float(xc @ xc)          # least squares, closed form
+    return w, float(t.mean() - w * x.mean())
+
+
+def least_squares_line(x, t):
+    r"""The least-squares line through ``(x_i, t_i)``: the slope and intercept minimising the MSE.
+
+    Parameters
+    ----------
+    x, t : array_like, shape (n,)
+        Inputs and targets (n >= 2, x not all equal).
+
+    Returns
+    -------
+    (w_hat, b_hat) : tuple of float
+
+    Notes
+    -----
+    .. math::
+
+        \hat w = rac{\sum_i (x_i - ar x)(t_i - ar t)}{\sum_i (x_i - ar x)^2},
+        \qquad \hat b = ar t - \hat w ar x
+
+    It is also the maximum-likelihood line of the Gaussian model
+    :math:`t_i \sim \mathcal N(w x_i + b, \sigma^2)` for any fixed :math:`\sigma`,
+    and the minimum of :class:`LineFitMSE`.
+
+    Examples
+    --------
+    >>> least_squares_line([0.0, 1.0, 2.0], [1.0, 3.0, 5.0])
+    (2.0, 1.0)
+    >>> [round(v, 6) for v in least_squares_line([0.0, 1.0, 2.0, 3.0], [1.0, 2.0, 2.0, 5.0])]
+    [1.2, 0.7]
+    """
+    w, b = _least_squares(*_line_data(x, t))
+    return w, b

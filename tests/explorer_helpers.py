@@ -25,6 +25,29 @@ def count_draws(canvas, monkeypatch) -> dict:
     return calls
 
 
+def draws_after(explorer, monkeypatch, moves) -> dict:
+    """The ``{"draw": n, "blit": m}`` counts of the explorer's canvas while making *moves*.
+
+    Each move is ``(control, value)`` (the control is set to the value) or a
+    callable (a button's action, say), made in order.
+    """
+    calls = count_draws(explorer.view.canvas, monkeypatch)
+    for move in moves:
+        if callable(move):
+            move()
+        else:
+            control, value = move
+            control.value = value
+    return dict(calls)
+
+
+def xy(line):
+    """A Line2D's x and y data as float arrays."""
+    import numpy as np
+
+    return np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
+
+
 # ----------------------------------------------------------------- figure geometry
 # Used by test_figure_layout.py: what each artist actually paints, in display pixels,
 # compared with the legends' boxes and the axes' boxes. Independent of how the views

@@ -11,12 +11,11 @@ import numpy as np
 import pytest
 
 import mlekit as mk
-from mlekit.optim import gradient_descent, sgd
+from mlekit.optim import descend, divergence_bound, gradient_descent, sgd
 from mlekit.plotting import GradientDescentView
-from mlekit.plotting.gradient_descent import default_trajectory, divergence_bound
 from mlekit.surfaces import LineFitMSE, NonConvex1D, Quadratic1D, QuadraticBowl2D
 from mlekit.widgets import GradientDescentExplorer
-from explorer_helpers import count_draws
+from explorer_helpers import count_draws, xy
 
 X, T = mk.datasets.toy_regression()
 
@@ -26,10 +25,6 @@ def explorer():
     e = GradientDescentExplorer()
     yield e
     e.close()
-
-
-def xy(line):
-    return np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
 
 
 def reference_run(e):
@@ -42,7 +37,7 @@ def reference_run(e):
 # ------------------------------------------------------------------ the path
 @pytest.mark.parametrize("problem", ["1d", "1d-nonconvex", "2d", "regression"])
 def test_path_points_are_gradient_descents_params(problem):
-    e = GradientDescentExplorer(problem, steps=40)
+    e = GradientDescentExplorer(problem=problem, steps=40)
     try:
         e.lr_slider.value = 0.6 * e.lr_slider.value
         ref = reference_run(e)
@@ -64,7 +59,7 @@ def test_path_points_are_gradient_descents_params(problem):
 @pytest.mark.parametrize("problem", ["1d", "2d"])
 @pytest.mark.parametrize("k", [0, 1, 7, 30])
 def test_markers_at_step_k_sit_at_params_k_and_losses_k(problem, k):
-    e = GradientDescentExplorer(problem, steps=30)
+    e = GradientDescentExplorer(problem=problem, steps=30)
     try:
         e.step_slider.value = k
         ref = reference_run(e)
@@ -120,7 +115,7 @@ def test_too_large_lr_on_the_quadratic_reports_divergence_and_draws_only_finite_
 @pytest.mark.parametrize("problem, lr", [("1d-nonconvex", 0.5), ("2d", 0.3),
                                          ("regression", 0.24)])
 def test_divergence_on_every_problem_is_shown_not_crashed(problem, lr):
-    e = GradientDescentExplorer(problem)
+    e = GradientDescentExplorer(problem=problem)
     try:
         for mode in (["batch", "minibatch", "sgd"] if problem == "regression" else ["batch"]):
             e.mode_buttons.value = mode
@@ -135,7 +130,7 @@ def test_divergence_on_every_problem_is_shown_not_crashed(problem, lr):
 
 # ------------------------------------------------------------- regression modes
 def test_regression_modes_take_different_paths_with_the_expected_steps_per_epoch():
-    e = GradientDescentExplorer("regression", steps=120)
+    e = GradientDescentExplorer(problem="regression", steps=120)
     try:
         n = X.size
         paths = {}
@@ -160,7 +155,7 @@ def test_regression_modes_take_different_paths_with_the_expected_steps_per_epoch
 
 
 def test_every_regression_mode_approaches_the_least_squares_solution():
-    e = GradientDescentExplorer("regression", steps=240)
+    e = GradientDescentExplorer(problem="regression", steps=240)
     try:
         best, *_ = np.linalg.lstsq(np.c_[X, np.ones_like(X)], T, rcond=None)
         start_gap = np.linalg.norm(e.start - best)
@@ -176,7 +171,7 @@ def test_every_regression_mode_approaches_the_least_squares_solution():
 
 # ---------------------------------------------------------- non-convex starts
 def test_nonconvex_starts_on_either_side_land_in_different_minima():
-    e = GradientDescentExplorer("1d-nonconvex", lr=0.02, steps=200)
+    e = GradientDescentExplorer(problem="1d-nonconvex", lr=0.02, steps=200)
     try:
         glob, local = NonConvex1D().minima
         e.start_sliders[0].value = 2.0
@@ -232,12 +227,12 @@ def test_play_drives_the_step_slider_and_rewinds_at_the_end(explorer):
 
 
 def test_bad_arguments_raise_clear_errors():
-    with pytest.raises(ValueError, match=r"problem must be one of '1d', .*For example"):
-        GradientDescentExplorer("3d")
-    with pytest.raises(ValueError, match="mode must be one of"):
-        GradientDescentExplorer("regression", mode="full")
-    with pytest.raises(ValueError, match="start must be two numbers"):
-        GradientDescentExplorer("2d", start=1.0)
+    with pytest.raises(ValueError, match=r'problem must be "1d", "1d-nonconvex", "2d" or "regression", got .*For example'):
+        GradientDescentExplorer(problem="3d")
+    with pytest.raises(ValueError, match='mode must be "batch", "minibatch" or "sgd"'):
+        GradientDescentExplorer(problem="regression", mode="full")
+    with pytest.raises(ValueError, match="theta0 must be two numbers"):
+        GradientDescentExplorer(problem="2d", theta0=1.0)
     with pytest.raises(ValueError, match="lr must be > 0"):
         GradientDescentExplorer(lr=0.0)
     with pytest.raises(ValueError, match=r"batch_size must be at most the number of samples \(30\)"):
@@ -254,7 +249,7 @@ def test_view_works_headless_with_an_sgd_run():
         assert view.readout["epoch"] == 0 and view.readout["step"] == 10
         np.testing.assert_array_equal(view.path.get_xydata(), traj.params[:11])
         with pytest.raises(ValueError, match="trajectory must hold parameters of shape"):
-            view.set_trajectory(default_trajectory(Quadratic1D()))
+            view.set_trajectory(descend(Quadratic1D()))
         with pytest.raises(TypeError, match="surface must be a loss surface"):
             view.set_problem("1d")
     finally:
@@ -300,8 +295,8 @@ def test_pixels_change_when_the_step_slider_moves(explorer):
     assert (before != after).any()
 
 
-def test_bench_instance_is_the_default_problem_with_the_step_slider():
-    e = GradientDescentExplorer.bench_instance()
+def test_example_is_the_default_problem_with_the_step_slider():
+    e = GradientDescentExplorer.example()
     try:
         assert e.problem == "1d" and e.main_slider is e.step_slider
         assert isinstance(e.surface, Quadratic1D)

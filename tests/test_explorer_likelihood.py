@@ -32,7 +32,7 @@ def point(view, kind):
 
 @pytest.mark.parametrize("p", [0.12, 0.5, 0.7, 0.93])
 def test_slider_moves_every_marker_to_the_math_cores_values(explorer, p):
-    explorer.slider.value = p
+    explorer.main_slider.value = p
     m, view = Bernoulli(), explorer.view
     expected = {
         "likelihood": m.likelihood(X, p=p),
@@ -53,7 +53,7 @@ def test_slider_moves_every_marker_to_the_math_cores_values(explorer, p):
 
 
 def test_tangent_touches_the_nll_with_the_gradient_as_slope(explorer):
-    explorer.slider.value = 0.4
+    explorer.main_slider.value = 0.4
     xs, ys = (np.asarray(a, float) for a in explorer.view.tangent.get_data())
     slope = (ys[1] - ys[0]) / (xs[1] - xs[0])
     assert slope == pytest.approx(-7 / 0.4 + 3 / 0.6)                     # -7/p + 3/(1-p)
@@ -71,15 +71,15 @@ def test_curves_and_mle_marker_come_from_the_model(explorer):
 
 
 def test_readout_widget_shows_the_values(explorer):
-    explorer.slider.value = 0.5
+    explorer.main_slider.value = 0.5
     html = explorer.readout.value
     assert "6.9315" in html and "-8.0000" in html and "0.700" in html
 
 
 def test_slider_cannot_reach_p_0_or_1(explorer):
-    assert explorer.slider.min > 0 and explorer.slider.max < 1
-    explorer.slider.value = 1.0                     # ipywidgets clamps to max
-    assert explorer.slider.value == pytest.approx(0.99)
+    assert explorer.main_slider.min > 0 and explorer.main_slider.max < 1
+    explorer.main_slider.value = 1.0                     # ipywidgets clamps to max
+    assert explorer.main_slider.value == pytest.approx(0.99)
 
 
 def test_k_and_n_reshape_the_curves_with_the_same_mle(explorer):
@@ -100,7 +100,7 @@ def test_binomial_count_gets_k_and_n_controls():
     e = LikelihoodExplorer(Binomial(n=10), [7])
     try:
         assert e.k_slider.value == 7 and e.n_slider.value == 10
-        e.slider.value = 0.5
+        e.main_slider.value = 0.5
         assert e.view.readout["nll"] == pytest.approx(-np.log(120 * 0.5**10))
     finally:
         e.close()
@@ -123,8 +123,8 @@ def test_gaussian_with_fixed_sigma_is_a_one_parameter_model():
     h = mk.datasets.heights()
     e = LikelihoodExplorer(Gaussian(sigma=2.5), h)
     try:
-        e.slider.value = e.slider.min + 10 * e.slider.step
-        mu = e.slider.value
+        e.main_slider.value = e.main_slider.min + 10 * e.main_slider.step
+        mu = e.main_slider.value
         assert e.view.readout["nll"] == pytest.approx(Gaussian(sigma=2.5).nll(h, mu=mu))
         assert e.view.mle == pytest.approx(h.mean())
         assert e.k_slider is None
@@ -148,14 +148,14 @@ def test_a_figure_drawn_before_the_browser_connects_keeps_a_valid_png_data_url()
         sent = []
         canvas.send = lambda content, buffers=None: sent.append(buffers)
         assert canvas.syncing_data_url                  # no frontend has said "initialized"
-        e.slider.value = 0.3
+        e.main_slider.value = 0.3
         assert sent == []
         url = canvas._data_url
         assert url.startswith("data:image/png;base64,")
         png = base64.b64decode(url.split(",", 1)[1])
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
         canvas.syncing_data_url = False                 # as after "initialized"
-        e.slider.value = 0.4
+        e.main_slider.value = 0.4
         assert len(sent) == 1 and sent[0][0][:8] == b"\x89PNG\r\n\x1a\n"
     finally:
         e.close()

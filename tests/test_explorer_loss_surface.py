@@ -14,10 +14,10 @@ import pytest
 
 from mlekit.neuron import neuron_gd_path, neuron_loss, neuron_loss_grad, neuron_output
 from mlekit.plotting import LossSurfaceView
-from mlekit.plotting.likelihood import _fmt
+from mlekit.plotting.format import fmt_number as _fmt
 from mlekit.widgets import LossSurfaceExplorer
 from mlekit.widgets.loss_surface import CUSTOM, PRESETS
-from explorer_helpers import count_draws
+from explorer_helpers import count_draws, draws_after, xy
 
 LOSSES = ("mse", "bce")
 POOR, GOOD = "poor start: w = b = 2", "good start: w = b = 0"
@@ -28,10 +28,6 @@ def explorer():
     e = LossSurfaceExplorer()
     yield e
     e.close()
-
-
-def xy(line):
-    return np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
 
 
 def path_length(view, loss):
@@ -230,7 +226,9 @@ def test_controls_cannot_choose_bad_values(explorer):
 
 def test_bad_constructor_arguments_are_refused_with_a_fix():
     with pytest.raises(ValueError, match=r"start must be a pair \(w0, b0\) on the map"):
-        LossSurfaceExplorer(start=(9.0, 0.0))
+        LossSurfaceExplorer(w0=9.0, b0=0.0)
+    with pytest.raises(ValueError, match=r"steps must lie in \[1, 300\]"):
+        LossSurfaceExplorer(steps=500)
     with pytest.raises(ValueError, match=r"lr must lie in \[0.01, 2\]"):
         LossSurfaceExplorer(lr=5.0)
     with pytest.raises(ValueError, match=r"t must lie in \[0, 1\]"):
@@ -240,12 +238,9 @@ def test_bad_constructor_arguments_are_refused_with_a_fix():
 # ------------------------------------------------------- explorer machinery
 
 
-def test_update_only_blits_after_the_first_draw(explorer, monkeypatch):
-    calls = count_draws(explorer.view.canvas, monkeypatch)
-    for w in (0.2, 0.3, 0.4):
-        explorer.w_slider.value = w
-    explorer.b_slider.value = -1.0
-    assert calls == {"draw": 0, "blit": 4}
+def test_w_and_b_moves_only_blit(explorer, monkeypatch):
+    moves = [(explorer.w_slider, w) for w in (0.2, 0.3, 0.4)] + [(explorer.b_slider, -1.0)]
+    assert draws_after(explorer, monkeypatch, moves) == {"draw": 0, "blit": 4}
 
 
 def test_new_start_or_lr_blits_and_only_a_new_step_count_redraws(explorer, monkeypatch):
@@ -283,8 +278,8 @@ def test_every_axes_has_a_title_and_labels(explorer):
         assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel(), name
 
 
-def test_bench_instance_is_the_default_with_the_w_slider_as_main():
-    e = LossSurfaceExplorer.bench_instance()
+def test_example_is_the_default_with_the_w_slider_as_main():
+    e = LossSurfaceExplorer.example()
     try:
         assert e.main_slider is e.w_slider
         assert e.view.start == (2.0, 2.0) and e.view.steps == 60

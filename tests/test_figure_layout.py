@@ -1,7 +1,7 @@
 """Figures a student can read: legends stay clear, explorers fit a laptop, nothing leaves a panel.
 
 Three promises, checked on every explorer in ``mlekit.widgets`` (built with
-``bench_instance()``, the course's typical data) at many control positions:
+``example()``, the course's typical data) at many control positions:
 
 1. **No legend is crossed.** Every slider is moved across its range (15 values
    from min to max, the others at their defaults), sliders that move together
@@ -123,7 +123,7 @@ def positions(explorer):
 
 @pytest.fixture(params=NAMES)
 def explorer(request):
-    e = getattr(widgets, request.param).bench_instance()
+    e = getattr(widgets, request.param).example()
     yield e
     e.close()
 
@@ -172,7 +172,7 @@ def _function_graph(artist, ax):
 
 def test_the_sweep_can_fail():
     """The checks see a crossing and an escape when there is one (no tautology)."""
-    e = widgets.LikelihoodExplorer.bench_instance()
+    e = widgets.LikelihoodExplorer.example()
     try:
         fig, view = e.view.fig, e.view
         ax = view.axes["nll"]
@@ -337,14 +337,14 @@ def estimate_size(widget, avail=MAX_WIDTH):
 
 def test_estimate_size_adds_up_rows_and_figure():
     """The estimate of a known tree: a 800x540 figure under two slider rows and a caption."""
-    e = widgets.LikelihoodExplorer.bench_instance()
+    e = widgets.LikelihoodExplorer.example()
     try:
         canvas_w, canvas_h = e.view.fig.bbox.size
         caption = next(c for c in e.children if isinstance(c, W.HTML))
-        w, h = estimate_size(W.VBox([caption, e.slider, e.view.canvas]))
+        w, h = estimate_size(W.VBox([caption, e.main_slider, e.view.canvas]))
         assert h == pytest.approx(LINE + ROW + canvas_h + 4)
-        assert w == pytest.approx(max(canvas_w + 4, _px(e.slider.layout.width, 0)))
-        big = W.VBox([e.slider] * 20)
+        assert w == pytest.approx(max(canvas_w + 4, _px(e.main_slider.layout.width, 0)))
+        big = W.VBox([e.main_slider] * 20)
         assert estimate_size(big)[1] > MAX_HEIGHT                 # the check can fail
     finally:
         e.close()

@@ -11,8 +11,7 @@ Importing this module imports matplotlib (``import mlekit`` alone does not).
 
 from __future__ import annotations
 
-import importlib
-
+from .._lazy import lazy_loader
 from .curves import curve_values, likelihood_curve, mark_mle, param_grid
 from .graph import draw_graph, graph_layout
 from .style import COLORS, PALETTE, course_style, param_label, use_course_style
@@ -37,12 +36,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name):
-    if name in _VIEWS:
-        module = importlib.import_module(f".{_VIEWS[name]}", __name__)
-        return getattr(module, name)
-    raise AttributeError(f"module 'mlekit.plotting' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + list(_VIEWS))
+__getattr__, __dir__ = lazy_loader(__name__, _VIEWS, globals())

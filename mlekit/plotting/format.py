@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["fmt_number", "fmt_vector"]
+__all__ = ["fmt_number", "fmt_vector", "fmt_pairs"]
 
 
 def fmt_number(v, digits: int = 4) -> str:
@@ -30,3 +30,13 @@ def fmt_vector(values, digits: int = 3) -> str:
     '[0.200, 0.100, 0.650, 0.050]'
     """
     return "[" + ", ".join(fmt_number(v, digits) for v in values) + "]"
+
+
+def fmt_pairs(pairs, digits: int = 4) -> str:
+    """One readout line ``name = value   name = value`` with :func:`fmt_number` for numbers.
+
+    >>> fmt_pairs([("p", "0.500"), ("NLL", 6.931471805599453)])
+    'p = 0.500   NLL = 6.9315'
+    """
+    return "   ".join(f"{name} = {value if isinstance(value, str) else fmt_number(value, digits)}"
+                      for name, value in pairs)

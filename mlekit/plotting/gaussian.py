@@ -7,7 +7,7 @@ from matplotlib.collections import LineCollection
 
 from .. import _validation as V
 from ..models import Gaussian
-from .format import fmt_number as _fmt
+from .format import fmt_pairs
 from .style import COLORS, param_label
 from .view import View, clamp_to_limits
 
@@ -45,11 +45,11 @@ class GaussianView(View):
         ranges (default: μ̂ ± 3 σ̂ and (0.3, 3) σ̂).
     unit : str
         Unit of the data for the axis labels, e.g. ``"cm"``.
+    canvas_factory : callable, optional
+        See :class:`View` (the explorers pass a live ipympl canvas).
     show_readout : bool
         Print the values at (μ, σ) above the panels (explorers show them in
         a widget instead, which is cheaper than rendering text every frame).
-    canvas_factory : callable, optional
-        See :class:`View`.
 
     Examples
     --------
@@ -133,7 +133,7 @@ class GaussianView(View):
         full redraw (slow, but only when the data change, not when μ or σ move).
         """
         model = self.model
-        self.x = model._check_data(x)
+        self.x = model.check_data(x)
         self.mle = model.mle(self.x)                       # {"mu": mean, "sigma": sigma-hat}
         mu_hat, s_hat = self.mle["mu"], self.mle["sigma"]
         self.mu_range = (V.check_interval(mu_range, "mu_range", example="(160, 176)")
@@ -233,7 +233,7 @@ class GaussianView(View):
     def readout_line(self) -> str:
         """The values at (μ, σ) as one line of text."""
         r = self.readout
-        return (f"mu = {r['mu']:.3f}   sigma = {r['sigma']:.3f}   "
-                f"L = prod f(x_i) = {_fmt(r['likelihood'])}   "
-                f"log L = {_fmt(r['log_likelihood'])}   NLL = {_fmt(r['nll'])}")
+        return fmt_pairs([("mu", f"{r['mu']:.3f}"), ("sigma", f"{r['sigma']:.3f}"),
+                          ("L = prod f(x_i)", r["likelihood"]),
+                          ("log L", r["log_likelihood"]), ("NLL", r["nll"])])
 

@@ -17,48 +17,18 @@ import numpy as np
 from matplotlib.lines import Line2D
 
 from .. import _validation as V
-from ..optim import Trajectory, gradient_descent
+from ..optim import Trajectory, descend
 from ..surfaces import LineFitMSE, Surface
 from .style import COLORS
-from .view import View, clamp_to_limits, robust_limits
+from .view import View, clamp_to_limits, padded, robust_limits
 
-__all__ = ["GradientDescentView", "default_trajectory", "divergence_bound"]
+__all__ = ["GradientDescentView"]
 
 #: math-text labels of the surfaces' parameter names
 _LABELS = {"theta": r"$\theta$", "theta_1": r"$\theta_1$", "theta_2": r"$\theta_2$",
            "w": "$w$", "b": "$b$"}
 #: parameters beyond this count lose their dots (a long SGD path is a polyline)
 _DOTS_UP_TO = 150
-
-
-def divergence_bound(surface) -> float:
-    """The ``max_abs`` passed to the optimisers: ten times the farthest edge of the window.
-
-    A parameter that far out has left the picture for good (on a quadratic,
-    |θ − θ*| only grows when lr is past the stable limit), so the run is
-    called diverged there rather than after overflowing to inf.
-
-    Examples
-    --------
-    >>> from mlekit.surfaces import Quadratic1D
-    >>> divergence_bound(Quadratic1D())
-    40.0
-    """
-    return 10.0 * max(abs(edge) for pair in surface.window for edge in pair)
-
-
-def default_trajectory(surface, steps=60):
-    """Gradient descent on *surface* from its default start with its default learning rate.
-
-    Examples
-    --------
-    >>> from mlekit.surfaces import Quadratic1D
-    >>> traj = default_trajectory(Quadratic1D(), steps=10)
-    >>> traj.n_steps, traj.lr
-    (10, 0.1)
-    """
-    return gradient_descent(surface.grad, surface.default_start, surface.default_lr, steps,
-                            loss=surface.loss, max_abs=divergence_bound(surface))
 
 
 class GradientDescentView(View):
@@ -74,7 +44,7 @@ class GradientDescentView(View):
     trajectory : mlekit.optim.Trajectory, optional
         The run to show, from :func:`mlekit.optim.gradient_descent` or
         :func:`mlekit.optim.sgd` on *surface* (default:
-        :func:`default_trajectory`).
+        :func:`mlekit.optim.descend` from the surface's default start and lr).
     step : int, optional
         How many steps of the path to show (default: all).
     n_steps : int, optional
@@ -86,11 +56,11 @@ class GradientDescentView(View):
 
     Examples
     --------
-    >>> from mlekit.optim import gradient_descent
+    >>> from mlekit.optim import descend
     >>> from mlekit.surfaces import Quadratic1D
     >>> from mlekit.plotting import GradientDescentView
     >>> J = Quadratic1D()
-    >>> view = GradientDescentView(J, gradient_descent(J.grad, 3.0, 0.25, 20, loss=J.loss))
+    >>> view = GradientDescentView(J, descend(J, theta0=3.0, lr=0.25, steps=20))
     >>> view.update(step=1)
     >>> view.readout["theta"], view.readout["loss"]
     (1.5, 2.25)
@@ -184,7 +154,7 @@ class GradientDescentView(View):
             # legends under the axes: the path and the loss curve never cross them
             self._static.append(self.ax_loss.legend(handles=handles, **_BELOW, ncols=3))
         if trajectory is None:
-            trajectory = default_trajectory(surface)
+            trajectory = descend(surface)
         self._use_trajectory(trajectory, step=step, n_steps=n_steps, force_limits=True)
         self._set(step=self._step)
         self.redraw()      # new problem: the static panels changed, full redraw
@@ -207,7 +177,7 @@ class GradientDescentView(View):
             self._static.append(dot)
             self.minimum_markers.append(dot)
             handles.append(dot)
-        ax.set_xlim(*_padded(surface.window[0]))       # a start on the edge shows whole
+        ax.set_xlim(*padded(surface.window[0]))        # a start on the edge shows whole
         ax.set_ylim(*robust_limits(values, pad=0.06, include=[m.loss for m in surface.minima]))
         ax.set_xlabel(_LABELS.get(surface.param_names[0], surface.param_names[0]))
         ax.set_ylabel(r"loss $J(\theta)$")
@@ -237,8 +207,8 @@ class GradientDescentView(View):
                          mec="white", mew=0.8, zorder=3, label=label)
         self._static += [fill, lines, dot]
         self.minimum_markers = [dot]
-        ax.set_xlim(*_padded(surface.window[0]))
-        ax.set_ylim(*_padded(surface.window[1]))
+        ax.set_xlim(*padded(surface.window[0]))
+        ax.set_ylim(*padded(surface.window[1]))
         names = surface.param_names
         ax.set_xlabel(_LABELS.get(names[0], names[0]))
         ax.set_ylabel(_LABELS.get(names[1], names[1]))
@@ -382,13 +352,6 @@ class GradientDescentView(View):
 #: where the legends go: under their axes, clear of every path and curve
 _BELOW = dict(loc="upper center", bbox_to_anchor=(0.5, -0.2), borderaxespad=0.0,
               handlelength=1.6, columnspacing=1.0)
-
-
-def _padded(limits, margin=0.02):
-    """*limits* widened by *margin* of their span on each side."""
-    lo, hi = limits
-    pad = margin * (hi - lo)
-    return lo - pad, hi + pad
 
 
 def _loss_range(losses, best):

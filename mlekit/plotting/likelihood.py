@@ -8,9 +8,9 @@ from matplotlib.lines import Line2D
 from .. import _validation as V
 from ..glossary import ko
 from .curves import KINDS, curve_values, one_free_param, param_grid
-from .format import fmt_number as _fmt
+from .format import fmt_pairs
 from .style import COLORS, param_label
-from .view import View, clamp_to_limits, clip_polyline, robust_limits
+from .view import View, clip_polyline, mark_on_scale, robust_limits
 
 __all__ = ["LikelihoodView"]
 
@@ -160,15 +160,8 @@ class LikelihoodView(View):
         }
         self.readout = {"theta": theta, **values}
         for kind, value in values.items():
-            y, off = clamp_to_limits(value, self.limits[kind])
             self.cursors[kind].set_xdata([theta, theta])
-            point = self.points[kind]
-            point.set_data([theta], [y])
-            point.set_marker("o" if off == 0 else ("^" if off > 0 else "v"))
-            note = self.notes[kind]
-            note.set_visible(off != 0)
-            if off:
-                note.set_text("off scale " + ("↑" if off > 0 else "↓"))
+            mark_on_scale(self.points[kind], self.notes[kind], theta, value, self.limits[kind])
         nll, slope = values["nll"], values["nll_grad"]
         if np.isfinite(nll) and np.isfinite(slope):
             h = self._tangent_halfwidth
@@ -186,7 +179,7 @@ class LikelihoodView(View):
     def readout_line(self) -> str:
         """The values at θ as one line of text."""
         r = self.readout
-        return (f"{self.name} = {r['theta']:.3f}   L = {_fmt(r['likelihood'])}   "
-                f"log L = {_fmt(r['log_likelihood'])}   NLL = {_fmt(r['nll'])}   "
-                f"dNLL/d{self.name} = {_fmt(r['nll_grad'])}")
+        return fmt_pairs([(self.name, f"{r['theta']:.3f}"), ("L", r["likelihood"]),
+                          ("log L", r["log_likelihood"]), ("NLL", r["nll"]),
+                          (f"dNLL/d{self.name}", r["nll_grad"])])
 

@@ -10,7 +10,7 @@ from matplotlib.patches import FancyArrow
 from .. import _validation as V
 from ..neuron import neuron_gd_path, neuron_loss, neuron_loss_grad, neuron_output
 from .style import COLORS, param_label
-from .view import View, clamp_to_limits
+from .view import View, clamp_to_limits, padded
 
 __all__ = ["LossSurfaceView"]
 
@@ -39,13 +39,6 @@ def _nice_scale(limit: float) -> float:
         if m * 10.0 ** k <= limit:
             return float(m * 10.0 ** k)
     return float(10.0 ** k)
-
-
-def _padded(limits, margin=0.02):
-    """*limits* widened by *margin* of their span on each side."""
-    lo, hi = limits
-    pad = margin * (hi - lo)
-    return lo - pad, hi + pad
 
 
 def _formula(loss: str, t: float) -> str:
@@ -90,10 +83,10 @@ class LossSurfaceView(View):
         Number of gradient-descent steps of both runs.
     w_range, b_range : (float, float)
         The map's extent.
+    canvas_factory : callable, optional
+        See :class:`View` (the explorers pass a live ipympl canvas).
     n_grid : int
         Grid points per axis for the surfaces.
-    canvas_factory : callable, optional
-        See :class:`View`.
 
     Examples
     --------
@@ -148,8 +141,8 @@ class LossSurfaceView(View):
                 bar.set_label(_formula(loss, self.t))
                 bar.ax.tick_params(labelsize=9)
                 # a 2 % margin round the map: a start or end on its edge shows whole
-                ax.set_xlim(*_padded(self.w_range))
-                ax.set_ylim(*_padded(self.b_range))
+                ax.set_xlim(*padded(self.w_range))
+                ax.set_ylim(*padded(self.b_range))
                 ax.set_xlabel(param_label("w"))
                 ax.set_ylabel(param_label("b"))
                 ax.set_title(f"{_NAMES[loss]} surface")
@@ -249,8 +242,10 @@ class LossSurfaceView(View):
         """Run both gradient descents and set the path artists' data, without drawing."""
         if start is not None:
             start = V.as_float_array(start, "start", ndim=1)
-            if start.size != 2:
-                V.fail("start", "be a pair (w0, b0)", V.describe(start), "For example (2, 2).")
+            (w_lo, w_hi), (b_lo, b_hi) = self.w_range, self.b_range
+            if start.size != 2 or not (w_lo <= start[0] <= w_hi and b_lo <= start[1] <= b_hi):
+                V.fail("start", f"be a pair (w0, b0) on the map {self.w_range} x {self.b_range}",
+                       V.describe(tuple(start.tolist())), "For example start=(2, 2).")
             self.start = (float(start[0]), float(start[1]))
         if lr is not None:
             self.lr = V.as_float(lr, "lr")

@@ -18,8 +18,9 @@ from matplotlib.collections import LineCollection
 from .. import _validation as V
 from ..losses import mse, sse
 from ..models import Gaussian
+from ..surfaces import LineFitMSE, least_squares_line
 from .style import COLORS, param_label
-from .view import View, clamp_to_limits, clip_polyline, robust_limits
+from .view import View, clamp_to_limits, clip_polyline, mark_on_scale, robust_limits
 
 __all__ = ["RegressionView", "slope_range", "intercept_range"]
 
@@ -32,14 +33,14 @@ def slope_range(x, t):
     A "span" is ``std(t) / std(x)``, the slope that crosses the data's
     spread once. Returns ``(lo, hi)`` rounded to one decimal.
     """
-    w_ls, _ = np.polyfit(x, t, 1)
+    w_ls, _ = least_squares_line(x, t)
     half = 1.5 * max(float(np.std(t) / np.std(x)), abs(float(w_ls)) * 0.5, 1e-3)
     return _nice(w_ls - half, "down"), _nice(w_ls + half, "up")
 
 
 def intercept_range(x, t):
     """Intercepts to try: the least-squares intercept ± 1.5 standard deviations of t."""
-    _, b_ls = np.polyfit(x, t, 1)
+    _, b_ls = least_squares_line(x, t)
     half = 1.5 * max(float(np.std(t)), 1e-3)
     return _nice(b_ls - half, "down"), _nice(b_ls + half, "up")
 
@@ -73,10 +74,12 @@ class RegressionView(View):
     Per sample, :math:`-\log \mathcal N(t_i \mid \hat y_i, \sigma^2) =
     \tfrac12\log(2\pi\sigma^2) + (t_i-\hat y_i)^2/(2\sigma^2)`, so for fixed
     :math:`\sigma` the NLL is an increasing affine function of the SSE and
-    both are minimised by the least-squares line. The view computes the MSE
-    with :func:`mlekit.losses.mse` and the NLL with
-    :meth:`mlekit.models.Gaussian.log_density`, independently, and draws the
-    least-squares line from ``np.polyfit``.
+    both are minimised by the least-squares line. The view takes every number
+    from the math layer: the MSE from :func:`mlekit.losses.mse` (and, over the
+    slope grid, :meth:`mlekit.surfaces.LineFitMSE.loss`), the NLL from
+    :meth:`mlekit.models.Gaussian.log_density`, the least-squares line from
+    :attr:`mlekit.surfaces.LineFitMSE.least_squares` and the best slope for
+    the current intercept from :meth:`mlekit.surfaces.LineFitMSE.best_slope`.
 
     Examples
     --------
@@ -91,18 +94,11 @@ class RegressionView(View):
 
     def __init__(self, x, t, *, sigma=1.0, w=None, b=None, w_range=None, b_range=None,
                  canvas_factory=None):
-        x = V.as_float_array(x, "x", ndim=1)
-        t = V.as_float_array(t, "t", ndim=1)
-        V.check_same_shape(x, t, "x", "t")
-        if x.size < 2 or np.ptp(x) == 0.0:
-            V.fail("x", "contain at least two different values", V.describe(x),
-                   "A slope needs points at two different x positions.")
+        self.fit = LineFitMSE(x, t)                # validates x and t; the closed-form fit
         self.model = Gaussian(sigma=sigma)          # validates sigma > 0
         self.sigma = float(self.model.fixed["sigma"])
-        self.x, self.t = x, t
-        # the reference fit: an independent least-squares computation, not the math core
-        w_ls, b_ls = np.polyfit(x, t, 1)
-        self.w_ls, self.b_ls = float(w_ls), float(b_ls)
+        self.x, self.t = x, t = self.fit.x, self.fit.t
+        self.w_ls, self.b_ls = self.fit.least_squares
         self.w_range = tuple(slope_range(x, t) if w_range is None else
                              V.check_interval(w_range, "w_range", example="(-1, 5)"))
         self.b_range = tuple(intercept_range(x, t) if b_range is None else
@@ -223,16 +219,12 @@ class RegressionView(View):
     def _slice(self, b):
         """MSE and NLL over the slope grid with the intercept held at *b*."""
         y_hat = self.w_grid[:, None] * self.x + b              # one row per slope
-        return {
-            # losses.mse reduces over every entry, so one call per slope (only when b changes)
-            "mse": np.array([mse(row, self.t) for row in y_hat]),
-            "nll": self.nll_at(y_hat),
-        }
+        thetas = np.stack([self.w_grid, np.full_like(self.w_grid, b)], axis=-1)
+        return {"mse": self.fit.loss(thetas), "nll": self.nll_at(y_hat)}
 
     def slice_minimiser(self, b):
-        """The slope minimising the squared error with the intercept fixed at *b* (lstsq)."""
-        (w,), *_ = np.linalg.lstsq(self.x[:, None], self.t - b, rcond=None)
-        return float(w)
+        """The slope minimising the squared error with the intercept fixed at *b*: w*(b)."""
+        return float(self.fit.best_slope(b))
 
     # ------------------------------------------------------------ moving part
     def _set(self, w=None, b=None):
@@ -244,8 +236,8 @@ class RegressionView(View):
         b = self.readout.get("b", 0.0) if b is None else V.as_float(b, "b")
         y_hat = self.predictions(w, b)
         values = {
-            "mse": float(mse(y_hat, self.t)),
-            "sse": float(sse(y_hat, self.t)),
+            "mse": float(mse(self.t, y_hat)),
+            "sse": float(sse(self.t, y_hat)),
             "nll": float(self.nll_at(y_hat)),
         }
         if b != self._slice_b:
@@ -281,15 +273,8 @@ class RegressionView(View):
 
         # right: the current slope on each loss curve
         for kind in self.loss_axes:
-            y, off = clamp_to_limits(values[kind], self.limits[kind])
             self.cursors[kind].set_xdata([w, w])
-            point = self.points[kind]
-            point.set_data([w], [y])
-            point.set_marker("o" if off == 0 else ("^" if off > 0 else "v"))
-            note = self.notes[kind]
-            note.set_visible(off != 0)
-            if off:
-                note.set_text("off scale " + ("↑" if off > 0 else "↓"))
+            mark_on_scale(self.points[kind], self.notes[kind], w, values[kind], self.limits[kind])
 
     def readout_line(self) -> str:
         """The values at (w, b) as one line of text."""

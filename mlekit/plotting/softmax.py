@@ -175,7 +175,7 @@ class SoftmaxView(View):
         probs = losses.softmax(z)
         onehot = np.zeros(self.k)
         onehot[t] = 1.0
-        ce = float(losses.cross_entropy_with_logits(z, t))     # stable: via log_softmax
+        ce = float(losses.cross_entropy_with_logits(t, z))     # stable: via log_softmax
         self.readout = {
             "logits": z.copy(),
             "probs": probs,
@@ -185,9 +185,9 @@ class SoftmaxView(View):
             "ce": ce,
             # the same quantity the unstable way: softmax first, then −log (inf if ŷ_t
             # underflows to 0), and as the information-theory cross entropy H(y, ŷ)
-            "ce_from_probs": float(losses.cross_entropy(probs, t)),
+            "ce_from_probs": float(losses.cross_entropy(t, probs)),
             "ce_information": float(information.cross_entropy(onehot, probs)),
-            "grad": losses.cross_entropy_with_logits_grad(z, t),
+            "grad": losses.cross_entropy_with_logits_grad(t, z),
         }
 
         lo, hi = self.limits["logits"]

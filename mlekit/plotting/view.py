@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 from ._png import encode_png
 from .style import RC, course_style
 
-__all__ = ["View", "robust_limits", "clamp_to_limits", "clip_polyline"]
+__all__ = ["View", "robust_limits", "clamp_to_limits", "clip_polyline", "mark_on_scale", "padded"]
 
 
 class View:
@@ -172,6 +172,32 @@ def clamp_to_limits(value, limits):
     if value < lo:
         return (lo, -1)
     return (value, 0)
+
+
+def mark_on_scale(point, note, x, value, limits) -> int:
+    """Put the marker *point* at (*x*, *value*), clamped into *limits*; return the direction.
+
+    On scale the marker is a dot and *note* is hidden; clamped, it is an arrow
+    (▲ above, ▼ below) at the edge and *note* says "off scale ↑" or "↓".
+    """
+    y, off = clamp_to_limits(value, limits)
+    point.set_data([x], [y])
+    point.set_marker("o" if off == 0 else ("^" if off > 0 else "v"))
+    note.set_visible(off != 0)
+    if off:
+        note.set_text("off scale " + ("↑" if off > 0 else "↓"))
+    return off
+
+
+def padded(limits, margin=0.02):
+    """*limits* widened by *margin* of their span on each side.
+
+    >>> padded((0.0, 10.0))
+    (-0.2, 10.2)
+    """
+    lo, hi = limits
+    pad = margin * (hi - lo)
+    return lo - pad, hi + pad
 
 
 def clip_polyline(x, y, xlim, ylim):

@@ -10,8 +10,7 @@ only the artists that move and sends the changed pixels.
 
 from __future__ import annotations
 
-import importlib
-
+from .._lazy import lazy_loader
 from .base import Explorer
 
 #: explorer class -> module that defines it (imported on first use)
@@ -27,12 +26,4 @@ _EXPLORERS = {
 __all__ = ["Explorer", *_EXPLORERS]
 
 
-def __getattr__(name):
-    if name in _EXPLORERS:
-        module = importlib.import_module(f".{_EXPLORERS[name]}", __name__)
-        return getattr(module, name)
-    raise AttributeError(f"module 'mlekit.widgets' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + list(_EXPLORERS))
+__getattr__, __dir__ = lazy_loader(__name__, _EXPLORERS, globals())

@@ -1,22 +1,67 @@
-"""What every explorer shares: layout, guarded callbacks, a PNG fallback, cleanup."""
+"""What every explorer shares: how it declares its controls, guarded callbacks, the error
+panel, a PNG fallback and cleanup.
+
+An explorer is declared in a few lines (see ``CONTRIBUTING.md``, "Add an explorer")::
+
+    class GaussianExplorer(Explorer):
+        def __init__(self, x, *, mu=None, sigma=None, unit=""):
+            view = GaussianView(x, mu=mu, sigma=sigma, unit=unit, show_readout=False,
+                                canvas_factory=live_canvas)
+            self.main_slider = self.mu_slider = self.slider("μ", view.readout["mu"], *view.mu_range)
+            self.sigma_slider = self.slider("σ", view.readout["sigma"], *view.sigma_range)
+            self.mle_button = self.button("Go to MLE", self.go_to_mle)
+            super().__init__(view, [[self.mu_slider, self.sigma_slider, self.mle_button]])
+            self.bind(mu=self.mu_slider, sigma=self.sigma_slider)   # a move: view.update(mu=...)
+            self.move(mu=self.mu_slider.value, sigma=self.sigma_slider.value)
+"""
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import html
+import math
 import traceback
 
 import ipywidgets as widgets
+import numpy as np
 
-__all__ = ["Explorer", "readout_table", "readout_column", "close_tree"]
+from .. import _validation as V
+
+__all__ = ["Explorer", "slider_step", "readout_table", "readout_column", "close_tree"]
+
+#: the one step rule: every slider has at least this many positions over its range
+STEP_POSITIONS = 500
+
+
+def slider_step(lo: float, hi: float) -> float:
+    """A slider's step: the largest 1, 2 or 5 × 10^k giving at least 500 positions over (lo, hi).
+
+    Round steps keep the readout short; 500 positions make a drag smooth. For a
+    log slider pass the exponents (its step is in powers of the base).
+
+    >>> slider_step(0.01, 0.99), slider_step(-4.0, 4.0), slider_step(-1.2, 5.3)
+    (0.001, 0.01, 0.01)
+    """
+    raw = (float(hi) - float(lo)) / STEP_POSITIONS
+    if not raw > 0:
+        return 1.0
+    k = math.floor(math.log10(raw))
+    for m in (5.0, 2.0, 1.0):
+        if m * 10.0 ** k <= raw * (1 + 1e-9):
+            return float(f"{m * 10.0 ** k:.1g}")
+    return float(f"{10.0 ** k:.1g}")  # pragma: no cover - unreachable
 
 
 class Explorer(widgets.VBox):
     """A view's live canvas plus controls, a readout and an error panel.
 
     Subclasses build a :class:`mlekit.plotting.View` on a live canvas,
-    create their controls and wire them with :meth:`_on_change`. Any error
+    declare their controls with :meth:`slider`, :meth:`choice` and
+    :meth:`button` (naming the one that moves the figure's main quantity
+    :attr:`main_slider`), wire them with :meth:`on_change`, set several at
+    once inside :meth:`hold`, and offer :meth:`example`. Any error
     raised by a callback is shown in :attr:`errors` (an Output widget) with
     its traceback, never swallowed and never a frozen figure; the next
     successful move clears it.
@@ -32,10 +77,12 @@ class Explorer(widgets.VBox):
 
     #: the control that moves the figure's main quantity (set by each explorer)
     main_slider = None
+    #: > 0 while :meth:`hold` sets several controls: their change handlers wait
+    _held = 0
 
     @classmethod
-    def bench_instance(cls):  # pragma: no cover - abstract
-        """An instance with the course's typical data, for ``python -m mlekit.bench``."""
+    def example(cls):  # pragma: no cover - abstract
+        """An instance with the course's typical data (the benchmark and contract tests use it)."""
         raise NotImplementedError
 
     def __init__(self, view, controls, *, caption="", beside=False, readout_beside=False):
@@ -59,14 +106,134 @@ class Explorer(widgets.VBox):
             children += [*rows, view.canvas, self.readout, self.errors]
         super().__init__(children=children)
 
+    # ------------------------------------------------------- declaring controls
+    @staticmethod
+    def slider(description, value, lo, hi, *, kind="float", width="330px", fmt=".2f",
+               continuous=True):
+        """A slider over [lo, hi] starting at *value*, with the one step rule (:func:`slider_step`).
+
+        *kind* is ``"float"``, ``"int"`` (step 1) or ``"log"`` (lo and hi are
+        powers of ten; *value* is not). A *value* outside the range is clamped
+        into it (refuse it first with :meth:`check_range` if that is an error).
+        ``continuous=False`` sends only the value where a drag ends (for
+        controls that redraw the whole figure).
+        """
+        ends = (10.0 ** lo, 10.0 ** hi) if kind == "log" else (lo, hi)
+        value = float(value)
+        common = dict(description=description, continuous_update=continuous,
+                      layout=widgets.Layout(width=width))
+        if kind == "int":
+            return widgets.IntSlider(value=int(np.clip(value, *ends)), min=int(lo), max=int(hi),
+                                     step=1, **common)
+        cls = widgets.FloatLogSlider if kind == "log" else widgets.FloatSlider
+        extra = dict(base=10) if kind == "log" else {}
+        return cls(value=float(np.clip(value, *ends)), min=lo, max=hi, step=slider_step(lo, hi),
+                   readout_format=fmt, **extra, **common)
+
+    @staticmethod
+    def choice(description, options, value, *, name=None, buttons=False, width=None, **style):
+        """A dropdown (or, with *buttons*, toggle buttons) over *options* ``{key: label}``.
+
+        With *name*, a *value* that is not a key is refused with a ``ValueError``
+        naming that argument and the choices.
+        """
+        if name is not None:
+            V.check_choice(value, name, tuple(options), f"For example {name}={next(iter(options))!r}.",
+                           exc=ValueError)
+        cls = widgets.ToggleButtons if buttons else widgets.Dropdown
+        layout = widgets.Layout(width=width) if width else widgets.Layout()
+        pairs = [(label, key) for key, label in options.items()]
+        return cls(options=pairs, value=value, description=description, layout=layout,
+                   **({"style": style} if style else {}))
+
+    @staticmethod
+    def check_range(name, value, lo, hi, example):
+        """*value* as a number, or a ``ValueError`` if it lies outside its slider's [lo, hi]."""
+        value = V.as_float(value, name)
+        if not lo <= value <= hi:
+            V.fail(name, f"lie in [{lo:g}, {hi:g}]", f"{value:g}", f"For example {example}.")
+        return value
+
+    @staticmethod
+    def set_range(slider, lo, hi, value):
+        """Give *slider* the range [lo, hi], the step rule's step for it and *value* (clamped).
+
+        The order of the assignments never trips the slider's own validation.
+        """
+        ends = (slider.base ** lo, slider.base ** hi) if hasattr(slider, "base") else (lo, hi)
+        slider.min, slider.max = min(slider.min, lo), max(slider.max, hi)
+        slider.step = slider_step(lo, hi)
+        slider.value = float(np.clip(value, *sorted(ends)))
+        slider.min, slider.max = lo, hi
+
+    @staticmethod
+    def on_step(slider, value) -> float:
+        """*value* clamped to *slider*'s range and rounded to its nearest step position."""
+        value = min(max(float(value), slider.min), slider.max)
+        return slider.min + round((value - slider.min) / slider.step) * slider.step
+
+    def button(self, description, action, *, tooltip="", width=None, disabled=False):
+        """A button that runs ``action()`` when clicked, guarded like every callback."""
+        layout = widgets.Layout(width=width) if width else widgets.Layout()
+        button = widgets.Button(description=description, tooltip=tooltip, layout=layout,
+                                disabled=disabled)
+        run = self._guarded(lambda _: action())
+        button.on_click(functools.wraps(action)(lambda _button: run({"new": None})))
+        return button
+
+    def on_change(self, control, handler, names="value"):
+        """Call ``handler(new_value)`` whenever *control*'s trait *names* changes, guarded.
+
+        *handler* may be a view parameter's name: ``on_change(slider, "mu")``
+        calls :meth:`move` with ``mu=new_value``.
+        """
+        if isinstance(handler, str):
+            param = handler
+            handler = functools.partial(lambda key, value: self.move(**{key: value}), param)
+        control.observe(self._guarded(handler), names=names)
+
+    def bind(self, **controls):
+        """Wire each control to the view parameter it is named by: ``bind(mu=self.mu_slider)``.
+
+        A change of ``controls[name]`` calls :meth:`move` with ``name=new_value``.
+        """
+        for param, control in controls.items():
+            self.on_change(control, param)
+
+    @contextlib.contextmanager
+    def hold(self, then=None):
+        """Set several controls at once: their handlers wait, then ``then()`` runs once.
+
+        For example ``with self.hold(then=self.redraw): a.value, b.value = 1, 2``
+        draws one frame, not one per control. Nothing runs if the body raises.
+        """
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+        if then is not None:
+            then()
+
     # -------------------------------------------------------------- callbacks
-    def _on_change(self, control, handler):
-        """Call ``handler(new_value)`` whenever *control*'s value changes, guarded."""
-        control.observe(self._guarded(handler), names="value")
+    def move(self, **params):
+        """Move the view to *params* (the fast path: only the moving artists redraw)."""
+        self.view.update(**params)
+        self.show_readout()
+
+    def show_readout(self):
+        """Fill the readout from :meth:`readout_rows` (explorers with a richer readout override)."""
+        self.readout.value = readout_table(self.readout_rows())
+
+    def readout_rows(self):  # pragma: no cover - abstract
+        """``[(label, text)]`` for the readout table; each explorer defines it."""
+        raise NotImplementedError
 
     def _guarded(self, handler):
         @functools.wraps(handler)
         def run(change):
+            if self._held:                 # several controls are being set: wait for hold()
+                return
             try:
                 handler(change["new"])
             except Exception as exc:   # shown to the student, not swallowed

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import ipywidgets as widgets
-import numpy as np
-
 from ..plotting.gaussian import GaussianView
 from ..plotting.format import fmt_number as _fmt
 from ._canvas import live_canvas
-from .base import Explorer, readout_table
+from .base import Explorer
 
 __all__ = ["GaussianExplorer"]
-
-
-def _step(lo, hi):
-    """About 400 slider positions over (lo, hi), rounded to two significant digits."""
-    return float(f"{(hi - lo) / 400:.2g}")
 
 
 class GaussianExplorer(Explorer):
@@ -29,7 +21,7 @@ class GaussianExplorer(Explorer):
 
     Parameters
     ----------
-    data : array_like
+    x : array_like
         The observations (at least two different values).
     mu, sigma : float, optional
         Where the sliders start (default: away from the MLE).
@@ -51,34 +43,23 @@ class GaussianExplorer(Explorer):
     >>> explorer.close()
     """
 
-    def __init__(self, data, *, mu=None, sigma=None, unit=""):
-        view = GaussianView(data, mu=mu, sigma=sigma, unit=unit, show_readout=False,
+    def __init__(self, x, *, mu=None, sigma=None, unit=""):
+        view = GaussianView(x, mu=mu, sigma=sigma, unit=unit, show_readout=False,
                             canvas_factory=live_canvas)
-        (mu_lo, mu_hi), (s_lo, s_hi) = view.mu_range, view.sigma_range
-        start_mu = float(np.clip(view.readout["mu"], mu_lo, mu_hi))
-        start_sigma = float(np.clip(view.readout["sigma"], s_lo, s_hi))
-        self.mu_slider = widgets.FloatSlider(
-            value=start_mu, min=mu_lo, max=mu_hi, step=_step(mu_lo, mu_hi), description="μ",
-            continuous_update=True, readout_format=".2f", layout=widgets.Layout(width="400px"))
-        self.sigma_slider = widgets.FloatSlider(           # min > 0: sigma = 0 cannot be chosen
-            value=start_sigma, min=s_lo, max=s_hi, step=_step(s_lo, s_hi), description="σ",
-            continuous_update=True, readout_format=".2f", layout=widgets.Layout(width="400px"))
-        self.mle_button = widgets.Button(description="Go to MLE",
-                                         tooltip="Move both sliders to the MLE (μ̂, σ̂)")
-        self.main_slider = self.mu_slider
+        wide = dict(width="400px")                  # sigma's range starts above 0
+        self.main_slider = self.mu_slider = self.slider("μ", view.readout["mu"],
+                                                        *view.mu_range, **wide)
+        self.sigma_slider = self.slider("σ", view.readout["sigma"], *view.sigma_range, **wide)
+        self.mle_button = self.button("Go to MLE", self.go_to_mle,
+                                      tooltip="Move both sliders to the MLE (μ̂, σ̂)")
         super().__init__(view, [[self.mu_slider, self.sigma_slider, self.mle_button]],
                          caption="Drag μ and σ: the likelihood is the product of the orange "
                                  "stem heights; the star marks the MLE.")
-        self._on_change(self.mu_slider, lambda mu: self._move(mu=mu))
-        self._on_change(self.sigma_slider, lambda sigma: self._move(sigma=sigma))
-        go = self._guarded(lambda _: self.go_to_mle())
-        self.mle_button.on_click(lambda _button: go({"new": None}))
-        if (view.readout["mu"], view.readout["sigma"]) != (start_mu, start_sigma):
-            view.update(mu=start_mu, sigma=start_sigma)
-        self._show_readout()
+        self.bind(mu=self.mu_slider, sigma=self.sigma_slider)     # a move: view.update(mu=...)
+        self.move(mu=self.mu_slider.value, sigma=self.sigma_slider.value)
 
     @classmethod
-    def bench_instance(cls):
+    def example(cls):
         """The ten heights from the lecture notes, in centimetres."""
         from ..datasets import heights
 
@@ -88,18 +69,16 @@ class GaussianExplorer(Explorer):
         return f"GaussianExplorer(n={self.view.x.size})"
 
     # -------------------------------------------------------------- callbacks
-    def _move(self, **params):
-        self.view.update(**params)
-        self._show_readout()
-
     def go_to_mle(self):
-        """Move both sliders to the MLE (μ̂, σ̂)."""
-        self.mu_slider.value = self.view.mle["mu"]
-        self.sigma_slider.value = self.view.mle["sigma"]
+        """Move both sliders to the MLE (μ̂, σ̂), drawing one frame."""
+        with self.hold(then=lambda: self.move(mu=self.mu_slider.value,
+                                              sigma=self.sigma_slider.value)):
+            self.mu_slider.value = self.view.mle["mu"]
+            self.sigma_slider.value = self.view.mle["sigma"]
 
-    def _show_readout(self):
+    def readout_rows(self):
         r, mle = self.view.readout, self.view.mle
-        self.readout.value = readout_table([
+        return [
             ("μ", f"{r['mu']:.3f}"),
             ("σ", f"{r['sigma']:.3f}"),
             ("L = ∏ stem heights", _fmt(r["likelihood"])),
@@ -107,7 +86,7 @@ class GaussianExplorer(Explorer):
             ("NLL", _fmt(r["nll"])),
             ("MLE μ̂", f"{mle['mu']:.3f}"),
             ("MLE σ̂", f"{mle['sigma']:.3f}"),
-        ])
+        ]
 
     @property
     def data(self):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import ipywidgets as widgets
 import numpy as np
 
+from .. import _validation as V
 from ..models import Bernoulli, Binomial
 from ..plotting.format import fmt_number as _fmt
 from ..plotting.likelihood import LikelihoodView
 from ._canvas import live_canvas
-from .base import Explorer, readout_table
+from .base import Explorer
 
 __all__ = ["LikelihoodExplorer"]
 
@@ -24,12 +24,12 @@ class LikelihoodExplorer(Explorer):
     model : mlekit.models.Model
         A model with one free parameter, e.g. ``Bernoulli()`` or
         ``Gaussian(sigma=2.5)``.
-    data : array_like
+    x : array_like
         The observations.
-    theta : float, optional
-        Where the slider starts.
-    step : float, optional
-        Slider step (default: a round number giving about 400 positions).
+    **params : float, optional
+        Where the slider starts, named like the model's parameter: ``p=0.3``
+        for a Bernoulli, ``mu=164.0`` for ``Gaussian(sigma=2.6)`` (default:
+        halfway along the curves' grid).
 
     For Bernoulli data (and a single Binomial count) two more sliders set k
     (successes) and n (sample size), and the curves reshape: 7 of 10 and 70
@@ -41,78 +41,50 @@ class LikelihoodExplorer(Explorer):
 
     >>> import mlekit as mk
     >>> explorer = mk.widgets.LikelihoodExplorer(mk.models.Bernoulli(), mk.datasets.phone_survey())
-    >>> explorer.slider.value = 0.5
+    >>> explorer.main_slider.value = 0.5
     >>> round(explorer.view.readout["nll"], 4)
     6.9315
     >>> explorer.close()
     """
 
-    def __init__(self, model, data, *, theta=None, step=None):
-        view = LikelihoodView(model, data, theta=theta, show_readout=False,
+    def __init__(self, model, x, **params):
+        theta = _start_value(model, params)
+        view = LikelihoodView(model, x, theta=theta, show_readout=False,
                               canvas_factory=live_canvas)
-        self.model = model
-        name = view.name
-        lo, hi = float(view.grid[0]), float(view.grid[-1])
-        if model.bounds[name] == (0.0, 1.0):
-            lo, hi = 0.01, 0.99                   # p = 0 and p = 1 cannot be chosen
-            step = 0.005 if step is None else step
-        else:
-            step = _nice_step((hi - lo) / 400) if step is None else step
-            lo = max(np.floor(lo / step) * step, model.bounds[name][0] + step)  # round ends
-            hi = np.ceil(hi / step) * step                                      # to the step
-        start = float(np.clip(view.readout["theta"], lo, hi))
-        self.slider = widgets.FloatSlider(
-            value=start, min=lo, max=hi, step=step, description=_SYMBOLS.get(name, name),
-            continuous_update=True, readout_format=".3f",
-            layout=widgets.Layout(width="440px"))
-        controls = [self.slider]
+        self.model, name = model, view.name
+        # p = 0 and p = 1 cannot be chosen; other parameters span the curves' grid
+        lo, hi = ((0.01, 0.99) if model.bounds[name] == (0.0, 1.0)
+                  else (float(view.grid[0]), float(view.grid[-1])))
+        self.main_slider = self.slider(_SYMBOLS.get(name, name), view.readout["theta"], lo, hi,
+                                       width="440px", fmt=".3f")
+        controls = [self.main_slider]
         self.k_slider = self.n_slider = None
-        kn = self._initial_counts(model, data)
-        if kn is not None:
-            k, n = kn
-            narrow = dict(continuous_update=False, layout=widgets.Layout(width="250px"))
-            self.n_slider = widgets.IntSlider(value=n, min=1, max=max(200, n), description="n",
-                                              **narrow)
-            self.k_slider = widgets.IntSlider(value=k, min=0, max=n, description="k", **narrow)
-            controls = [[self.slider, self.k_slider, self.n_slider]]      # one row: 940 px
-        self.main_slider = self.slider
+        counts = _counts(model, x)
+        if counts is not None:
+            k, n = counts
+            narrow = dict(kind="int", width="250px", continuous=False)
+            self.n_slider = self.slider("n", n, 1, max(200, n), **narrow)
+            self.k_slider = self.slider("k", k, 0, n, **narrow)
+            controls = [[self.main_slider, self.k_slider, self.n_slider]]      # one row: 940 px
         super().__init__(view, controls,
                          caption=f"Drag {_SYMBOLS.get(name, name)}: the orange markers follow; "
                                  "the dashed line is the MLE.")
-        self._on_change(self.slider, self._move)
-        if kn is not None:
-            self._on_change(self.k_slider, lambda _: self._counts_changed())
-            self._on_change(self.n_slider, lambda _: self._counts_changed())
-        if view.readout["theta"] != start:
-            view.update(theta=start)
-        self._show_readout()
+        self.bind(theta=self.main_slider)
+        for control in ((self.k_slider, self.n_slider) if counts else ()):
+            self.on_change(control, lambda _: self._counts_changed())
+        self.move(theta=self.main_slider.value)
 
     @classmethod
-    def bench_instance(cls):
+    def example(cls):
         """The phone survey (7 of 10), as in lesson 04."""
         from ..datasets import phone_survey
 
         return cls(Bernoulli(), phone_survey())
 
-    @staticmethod
-    def _initial_counts(model, data):
-        if isinstance(model, Bernoulli):
-            x = model._check_data(data)
-            return int(x.sum()), int(x.size)
-        if isinstance(model, Binomial):
-            k = model._check_data(data)
-            if k.size == 1:
-                return int(k[0]), model.n
-        return None
-
     def __repr__(self) -> str:
         return f"LikelihoodExplorer(model={self.view.model!r})"
 
     # -------------------------------------------------------------- callbacks
-    def _move(self, theta):
-        self.view.update(theta=theta)
-        self._show_readout()
-
     def _counts_changed(self):
         n = self.n_slider.value
         self.k_slider.max = n                     # k cannot exceed n
@@ -122,20 +94,20 @@ class LikelihoodExplorer(Explorer):
         else:
             model, data = Binomial(n=n), [k]
         # new data: curves and limits change, so the view does a full redraw
-        self.view.set_data(model, data, theta=self.slider.value)
-        self._show_readout()
+        self.view.set_data(model, data, theta=self.main_slider.value)
+        self.show_readout()
 
-    def _show_readout(self):
+    def readout_rows(self):
         r, name = self.view.readout, self.view.name
         sym = _SYMBOLS.get(name, name)
-        self.readout.value = readout_table([
+        return [
             (sym, f"{r['theta']:.3f}"),
             ("L", _fmt(r["likelihood"])),
             ("log L", _fmt(r["log_likelihood"])),
             ("NLL", _fmt(r["nll"])),
             (f"dNLL/d{sym}", _fmt(r["nll_grad"])),
             (f"MLE {sym}̂", f"{self.view.mle:.3f}"),
-        ])
+        ]
 
     @property
     def data(self):
@@ -143,11 +115,24 @@ class LikelihoodExplorer(Explorer):
         return self.view.x
 
 
+def _start_value(model, params):
+    """The starting θ from ``**params`` (one keyword: the model's parameter), or None."""
+    if not params:
+        return None
+    name = model.params[0] if len(model.params) == 1 else None
+    if name is None or set(params) != {name}:
+        V.fail("LikelihoodExplorer()", f"be given the start as {name or 'the parameter'}=...",
+               ", ".join(f"{k}=" for k in params), f"For example {name or 'p'}=0.5.", TypeError)
+    return params[name]
 
-def _nice_step(raw: float) -> float:
-    """The round number (1, 2 or 5 times a power of ten) closest above *raw*."""
-    exponent = np.floor(np.log10(raw))
-    for m in (1.0, 2.0, 5.0, 10.0):
-        if m * 10**exponent >= raw:
-            return float(m * 10**exponent)
-    return float(10 ** (exponent + 1))  # pragma: no cover - unreachable
+
+def _counts(model, x):
+    """(k, n) for Bernoulli data or a single Binomial count (they get k and n sliders), else None."""
+    if isinstance(model, Bernoulli):
+        data = model.check_data(x)
+        return int(data.sum()), int(data.size)
+    if isinstance(model, Binomial):
+        data = model.check_data(x)
+        if data.size == 1:
+            return int(data[0]), model.n
+    return None

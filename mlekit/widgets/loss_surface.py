@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ipywidgets as widgets
-
 from .. import _validation as V
 from ..plotting.format import fmt_number as _fmt
 from ..plotting.loss_surface import LossSurfaceView
@@ -37,12 +35,12 @@ class LossSurfaceExplorer(Explorer):
 
     Parameters
     ----------
-    x : float
-        The input (the notes use 1.0).
-    t : float
-        The target in [0, 1] (the notes use 0.0).
-    start : (float, float)
-        Gradient descent's starting (w, b), on the map.
+    x, t : float
+        The neuron's one training example, as :func:`mlekit.neuron.neuron_loss`
+        takes it (the course uses x = 1, t = 0).
+    w0, b0 : float
+        Gradient descent's starting point, on the map (as
+        :func:`mlekit.neuron.neuron_gd_path` takes it).
     lr : float
         Learning rate, in [0.01, 2] on the slider.
     steps : int
@@ -54,117 +52,74 @@ class LossSurfaceExplorer(Explorer):
     --------
     >>> import mlekit as mk
     >>> explorer = mk.widgets.LossSurfaceExplorer()
-    >>> explorer.w_slider.value = 2.0
+    >>> explorer.main_slider.value = 2.0
     >>> round(explorer.view.readout["mse_grad"][0], 4), round(explorer.view.readout["bce_grad"][0], 4)
     (0.0347, 0.982)
     >>> explorer.close()
     """
 
-    def __init__(self, x=1.0, t=0.0, start=(2.0, 2.0), lr=0.15, steps=60, *,
+    def __init__(self, x=1.0, t=0.0, *, w0=2.0, b0=2.0, lr=0.15, steps=60,
                  w_range=(-4.0, 4.0), b_range=(-4.0, 4.0)):
-        w_range = V.check_interval(w_range, "w_range", example="(-4, 4)")
-        b_range = V.check_interval(b_range, "b_range", example="(-4, 4)")
-        start = V.as_float_array(start, "start", ndim=1)
-        if start.size != 2 or not (w_range[0] <= start[0] <= w_range[1]
-                                   and b_range[0] <= start[1] <= b_range[1]):
-            V.fail("start", f"be a pair (w0, b0) on the map {w_range} x {b_range}",
-                   V.describe(tuple(start.tolist())), "For example start=(2, 2).")
-        start = (float(start[0]), float(start[1]))
-        lr = V.as_float(lr, "lr")
-        if not 0.01 <= lr <= 2.0:
-            V.fail("lr", "lie in [0.01, 2]", f"{lr:g}", "For example lr=0.15.")
-        steps = V.check_int(steps, "steps", minimum=1)
-        if steps > 300:
-            V.fail("steps", "be at most 300", str(steps), "For example steps=60.")
-
-        view = LossSurfaceView(x=x, t=t, start=start, lr=lr, steps=steps, w_range=w_range,
+        lr = self.check_range("lr", lr, 0.01, 2.0, "lr=0.15")        # the sliders' limits
+        steps = int(self.check_range("steps", V.check_int(steps, "steps"), 1, 300, "steps=60"))
+        view = LossSurfaceView(x=x, t=t, start=(w0, b0), lr=lr, steps=steps, w_range=w_range,
                                b_range=b_range, canvas_factory=live_canvas)
-
-        def slider(description, value, lo, hi, step, fmt=".2f", **kw):
-            return widgets.FloatSlider(value=value, min=lo, max=hi, step=step,
-                                       description=description, readout_format=fmt,
-                                       continuous_update=True,
-                                       layout=widgets.Layout(width="330px"), **kw)
-
-        self.w_slider = slider("w", view.readout["w"], *w_range, 0.01)
-        self.b_slider = slider("b", view.readout["b"], *b_range, 0.01)
-        self.preset = widgets.Dropdown(options=[*PRESETS, CUSTOM], value=self._preset_for(start),
-                                       description="GD start",
-                                       layout=widgets.Layout(width="330px"))
-        self.start_w_slider = slider("start w", start[0], *w_range, 0.05)
-        self.start_b_slider = slider("start b", start[1], *b_range, 0.05)
-        self.lr_slider = slider("lr", lr, 0.01, 2.0, 0.01, fmt=".2f")
-        self.steps_slider = widgets.IntSlider(value=steps, min=1, max=300, description="steps K",
-                                              continuous_update=False,   # new K: full redraw
-                                              layout=widgets.Layout(width="330px"))
-        self.main_slider = self.w_slider
-        self._syncing = False
+        (w0, b0), w_range, b_range = view.start, view.w_range, view.b_range
+        self.main_slider = self.w_slider = self.slider("w", view.readout["w"], *w_range)
+        self.b_slider = self.slider("b", view.readout["b"], *b_range)
+        self.preset = self.choice("GD start", {label: label for label in [*PRESETS, CUSTOM]},
+                                  _preset_for((w0, b0)), width="330px")
+        self.start_w_slider = self.slider("start w", w0, *w_range)
+        self.start_b_slider = self.slider("start b", b0, *b_range)
+        self.lr_slider = self.slider("lr", lr, 0.01, 2.0)
+        self.steps_slider = self.slider("steps K", steps, 1, 300, kind="int",
+                                        continuous=False)            # new K: full redraw
         # one column beside the figure (it would be ~790 px tall with the rows above it)
-        controls = [self.w_slider, self.b_slider, self.preset, self.start_w_slider,
-                    self.start_b_slider, self.lr_slider, self.steps_slider]
         super().__init__(
-            view, controls, beside=True,
+            view, [self.w_slider, self.b_slider, self.preset, self.start_w_slider,
+                   self.start_b_slider, self.lr_slider, self.steps_slider], beside=True,
             caption="Drag w and b: the orange point and its −∇J arrow move on both maps. "
                     "From the poor start the sigmoid saturates: MSE crawls, BCE does not.")
-        self._on_change(self.w_slider, lambda w: self._move(w=w))
-        self._on_change(self.b_slider, lambda b: self._move(b=b))
-        self._on_change(self.preset, self._preset_changed)
-        self._on_change(self.start_w_slider, lambda _: self._start_changed())
-        self._on_change(self.start_b_slider, lambda _: self._start_changed())
-        self._on_change(self.lr_slider, lambda lr: self._path_changed(lr=lr))
-        self._on_change(self.steps_slider, lambda k: self._path_changed(steps=k))
-        self._show_readout()
+        self.bind(w=self.w_slider, b=self.b_slider)
+        self.on_change(self.preset, self._preset_changed)
+        for slider in (self.start_w_slider, self.start_b_slider):
+            self.on_change(slider, lambda _: self._start_changed())
+        self.on_change(self.lr_slider, lambda lr: self._path_changed(lr=lr))
+        self.on_change(self.steps_slider, lambda k: self._path_changed(steps=k))
+        self.show_readout()
 
     @classmethod
-    def bench_instance(cls):
-        """The notes' neuron: x = 1, t = 0, poor start w = b = 2."""
+    def example(cls):
+        """The course's neuron: x = 1, t = 0, poor start w = b = 2."""
         return cls()
 
     def __repr__(self) -> str:
         v = self.view
-        return (f"LossSurfaceExplorer(x={v.x:g}, t={v.t:g}, start=({v.start[0]:g}, "
-                f"{v.start[1]:g}), lr={v.lr:g}, steps={v.steps})")
-
-    @staticmethod
-    def _preset_for(start):
-        for label, point in PRESETS.items():
-            if abs(start[0] - point[0]) < 1e-9 and abs(start[1] - point[1]) < 1e-9:
-                return label
-        return CUSTOM
+        return (f"LossSurfaceExplorer(x={v.x:g}, t={v.t:g}, w0={v.start[0]:g}, "
+                f"b0={v.start[1]:g}, lr={v.lr:g}, steps={v.steps})")
 
     # -------------------------------------------------------------- callbacks
-    def _move(self, **wb):
-        self.view.update(**wb)            # moves the current point only: blit
-        self._show_readout()
-
     def _path_changed(self, **params):
         self.view.set_path(**params)      # animated paths: blit (a new K also redraws)
-        self._show_readout()
+        self.show_readout()
 
     def _start_changed(self):
-        if self._syncing:
-            return
         start = (self.start_w_slider.value, self.start_b_slider.value)
-        self._syncing = True
-        try:
-            self.preset.value = self._preset_for(start)
-        finally:
-            self._syncing = False
+        with self.hold():                 # the preset follows; its handler must not rerun GD
+            self.preset.value = _preset_for(start)
         self._path_changed(start=start)
 
     def _preset_changed(self, label):
-        if self._syncing or label == CUSTOM:
+        if label == CUSTOM:
             return
         w0, b0 = PRESETS[label]
-        self._syncing = True              # move both sliders, then rerun GD once
-        try:
+        # move both sliders, then rerun gradient descent once
+        with self.hold(then=lambda: self._path_changed(
+                start=(self.start_w_slider.value, self.start_b_slider.value))):
             self.start_w_slider.value = w0
             self.start_b_slider.value = b0
-        finally:
-            self._syncing = False
-        self._path_changed(start=(self.start_w_slider.value, self.start_b_slider.value))
 
-    def _show_readout(self):
+    def show_readout(self):
         r = self.view.readout
         here = readout_table([
             ("w", f"{r['w']:.2f}"),
@@ -185,3 +140,11 @@ class LossSurfaceExplorer(Explorer):
             (f"y after {k} (BCE)", _fmt(r["bce_final_y"])),
         ])
         self.readout.value = here + runs
+
+
+def _preset_for(start):
+    """The preset label of a start (w0, b0), or "custom start"."""
+    for label, point in PRESETS.items():
+        if abs(start[0] - point[0]) < 1e-9 and abs(start[1] - point[1]) < 1e-9:
+            return label
+    return CUSTOM

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import html
 
-import ipywidgets as widgets
-
 from ..plotting.regression import RegressionView
 from ._canvas import live_canvas
 from .base import Explorer, readout_table
 
 __all__ = ["RegressionExplorer"]
-
-
-def _slider(value, lo, hi, description):
-    step = float(f"{(hi - lo) / 500:.1g}")
-    return widgets.FloatSlider(
-        value=value, min=lo, max=hi, step=step, description=description,
-        continuous_update=True, readout_format=".2f", layout=widgets.Layout(width="380px"))
 
 
 class RegressionExplorer(Explorer):
@@ -52,53 +43,39 @@ class RegressionExplorer(Explorer):
 
     def __init__(self, x, t, *, sigma=1.0, w=None, b=None):
         view = RegressionView(x, t, sigma=sigma, w=w, b=b, canvas_factory=live_canvas)
-        self.slope_slider = _slider(0.0, *view.w_range, "slope w")
-        self.intercept_slider = _slider(0.0, *view.b_range, "intercept b")
-        # start where the view starts, on the sliders' steps (sliders clamp to their range)
-        self.slope_slider.value = self._on_step(self.slope_slider, view.readout["w"])
-        self.intercept_slider.value = self._on_step(self.intercept_slider, view.readout["b"])
-        self.fit_button = widgets.Button(
-            description="least-squares line", tooltip="Move both sliders to the least-squares "
-            "fit (to the sliders' step)", layout=widgets.Layout(width="170px"))
-        self.main_slider = self.slope_slider
+        self.main_slider = self.slope_slider = self.slider("slope w", 0.0, *view.w_range,
+                                                           width="380px")
+        self.intercept_slider = self.slider("intercept b", 0.0, *view.b_range, width="380px")
+        self.fit_button = self.button(
+            "least-squares line", self.fit, width="170px",
+            tooltip="Move both sliders to the least-squares fit (to the sliders' step)")
         super().__init__(view, [[self.slope_slider, self.intercept_slider, self.fit_button]],
                          caption="Drag w and b: the orange residuals, line and markers follow. "
                                  "Dashed: the least-squares line; dotted: the best w for this b.")
-        self._on_change(self.slope_slider, lambda w: self._move(w=w))
-        self._on_change(self.intercept_slider, lambda b: self._move(b=b))
-        fit = self._guarded(lambda _: self.fit())
-        self.fit_button.on_click(lambda _button: fit({"new": None}))
-        w0, b0 = self.slope_slider.value, self.intercept_slider.value
-        if (view.readout["w"], view.readout["b"]) != (w0, b0):
-            view.update(w=w0, b=b0)
-        self._show_readout()
+        self.bind(w=self.slope_slider, b=self.intercept_slider)
+        self.fit(view.readout["w"], view.readout["b"])   # start where the view starts, on the steps
 
     @classmethod
-    def bench_instance(cls):
+    def example(cls):
         """The seeded toy regression set (30 points around t = 2x + 1)."""
         from ..datasets import toy_regression
 
         return cls(*toy_regression())
 
-    @staticmethod
-    def _on_step(slider, value):
-        value = min(max(value, slider.min), slider.max)
-        return slider.min + round((value - slider.min) / slider.step) * slider.step
-
     def __repr__(self) -> str:
         return f"RegressionExplorer(n={self.view.x.size}, sigma={self.view.sigma:g})"
 
     # -------------------------------------------------------------- callbacks
-    def _move(self, **params):
-        self.view.update(**params)
-        self._show_readout()
+    def fit(self, w=None, b=None):
+        """Move both sliders to (w, b) (default: the least-squares line), on the sliders' step."""
+        w = self.view.w_ls if w is None else w
+        b = self.view.b_ls if b is None else b
+        with self.hold(then=lambda: self.move(w=self.slope_slider.value,
+                                              b=self.intercept_slider.value)):
+            self.slope_slider.value = self.on_step(self.slope_slider, w)
+            self.intercept_slider.value = self.on_step(self.intercept_slider, b)
 
-    def fit(self):
-        """Move both sliders to the least-squares line (rounded to the sliders' step)."""
-        self.slope_slider.value = self._on_step(self.slope_slider, self.view.w_ls)
-        self.intercept_slider.value = self._on_step(self.intercept_slider, self.view.b_ls)
-
-    def _show_readout(self):
+    def show_readout(self):
         r = self.view.readout
         table = readout_table([
             ("w", f"{r['w']:.3f}"),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import html
 import math
 
@@ -28,16 +26,17 @@ class SoftmaxExplorer(Explorer):
 
     Parameters
     ----------
-    k : int
-        Number of classes (default 4).
+    t : int
+        Starting target class, counting from 0 (default 2), as
+        :func:`mlekit.losses.cross_entropy_with_logits` takes it.
     logits : array_like, optional
-        Starting logits, k of them (default: all zero, so ŷ is uniform).
-    target : int
-        Starting target class t, counting from 0 (default 2).
+        Starting logits, one per class (default: all zero, so ŷ is uniform).
+    k : int, optional
+        Number of classes (default 4, or the number of *logits*).
 
     The button "Example" sets the logits to log [0.2, 0.1, 0.65, 0.05] and
     t = 2, so ŷ = [0.2, 0.1, 0.65, 0.05] exactly and CE = −log 0.65 ≈ 0.431,
-    the worked example of the notes (it needs k = 4).
+    the worked example of the lessons (it needs k = 4).
 
     Examples
     --------
@@ -49,76 +48,47 @@ class SoftmaxExplorer(Explorer):
     >>> explorer.close()
     """
 
-    def __init__(self, k=4, logits=None, target=2):
-        view = SoftmaxView(logits=logits, target=target, k=k, canvas_factory=live_canvas)
-        z = view.readout["logits"]
-        self.k = view.k
+    def __init__(self, t=2, *, logits=None, k=None):
+        view = SoftmaxView(logits=logits, target=t, k=k, canvas_factory=live_canvas)
+        z, self.k = view.readout["logits"], view.k
         # logits outside [-6, 6] widen the sliders rather than being clipped
         reach = max(_LOGIT_RANGE, math.ceil(float(np.max(np.abs(z)))))
-        self.sliders = [
-            widgets.FloatSlider(value=float(z[j]), min=-reach, max=reach, step=0.01,
-                                description=f"z{j}".translate(_SUBSCRIPTS),
-                                continuous_update=True, readout_format=".2f",
-                                layout=widgets.Layout(width="330px"))
-            for j in range(self.k)
-        ]
+        self.logit_sliders = [self.slider(f"z{j}".translate(_SUBSCRIPTS), z[j], -reach, reach)
+                              for j in range(self.k)]
+        self.main_slider = self.logit_sliders[0]
         self.target_selector = widgets.ToggleButtons(
             options=[(str(j), j) for j in range(self.k)], value=view.readout["target"],
-            description="target t", tooltips=[f"class {j} is the true class" for j in
-                                              range(self.k)],
-            style={"button_width": "36px"})
-        self.example_button = widgets.Button(
-            description="Example: ŷ = [.2, .1, .65, .05], t = 2",
+            description="target t", style={"button_width": "36px"},
+            tooltips=[f"class {j} is the true class" for j in range(self.k)])
+        self.example_button = self.button(
+            "Example: ŷ = [.2, .1, .65, .05], t = 2", self.set_example, width="290px",
             tooltip="logits = log [0.2, 0.1, 0.65, 0.05]: the worked example, CE = -log 0.65",
-            layout=widgets.Layout(width="290px"), disabled=self.k != len(EXAMPLE_PROBS))
-        self.reset_button = widgets.Button(description="All logits 0",
-                                           tooltip="uniform ŷ: CE = log k",
-                                           layout=widgets.Layout(width="120px"))
-        self.main_slider = self.sliders[0]
-        self._holding = False
+            disabled=self.k != len(EXAMPLE_PROBS))
+        self.reset_button = self.button("All logits 0", self.reset, width="120px",
+                                        tooltip="uniform ŷ: CE = log k")
         # controls and readout in one column beside the figure (stacked under it they
         # made the explorer ~900 px tall)
-        controls = [*self.sliders, self.target_selector,
-                    [self.example_button, self.reset_button]]
-        super().__init__(view, controls, beside=True, readout_beside=True,
+        super().__init__(view, [*self.logit_sliders, self.target_selector,
+                                [self.example_button, self.reset_button]],
+                         beside=True, readout_beside=True,
                          caption="Drag the logits z or pick the target class t: the bars show "
                                  "ŷ = softmax(z); the orange dot is CE = −log ŷ_t.")
-        for slider in self.sliders:
-            self._on_change(slider, self._move)
-        self._on_change(self.target_selector, self._move)
-        self.example_button.on_click(self._clicked(self.set_example))
-        self.reset_button.on_click(self._clicked(self.reset))
-        self._show_readout()
+        for control in (*self.logit_sliders, self.target_selector):
+            self.on_change(control, lambda _: self.redraw())
+        self.show_readout()
 
     @classmethod
-    def bench_instance(cls):
-        """Four classes, as in the notes' worked example."""
+    def example(cls):
+        """Four classes, as in the lessons' worked example."""
         return cls(k=4)
 
     def __repr__(self) -> str:
         return f"SoftmaxExplorer(k={self.k})"
 
     # -------------------------------------------------------------- callbacks
-    def _clicked(self, action):
-        """A button's on_click handler running *action()* through the guarded path."""
-        run = self._guarded(lambda _: action())
-        return functools.wraps(action)(lambda button: run({"new": None}))
-
-    def _move(self, _value=None):
-        if self._holding:           # several controls are being set at once: draw once after
-            return
-        self.view.update(logits=self.logits, target=self.target_selector.value)
-        self._show_readout()
-
-    @contextlib.contextmanager
-    def _hold(self):
-        """Set several controls, then update the figure once (one frame, not one per control)."""
-        self._holding = True
-        try:
-            yield
-        finally:
-            self._holding = False
-        self._move()
+    def redraw(self):
+        """Show the logits and target on the controls (one frame)."""
+        self.move(logits=self.logits, target=self.target_selector.value)
 
     def set_logits(self, logits, target=None):
         """Move the sliders to *logits* (and the selector to *target*), drawing one frame."""
@@ -126,7 +96,7 @@ class SoftmaxExplorer(Explorer):
         if z.size != self.k:
             V.fail("logits", f"hold {self.k} values, one per slider", f"{z.size} values",
                    "Build a new explorer for a different number of classes.")
-        lo, hi = self.sliders[0].min, self.sliders[0].max
+        lo, hi = self.main_slider.min, self.main_slider.max
         if np.any((z < lo) | (z > hi)):
             V.fail("logits", f"lie on the sliders' range [{lo:g}, {hi:g}]",
                    fmt_vector(z), "Shift them all by the same constant: softmax does not change.")
@@ -135,8 +105,8 @@ class SoftmaxExplorer(Explorer):
             if target >= self.k:
                 V.fail("target", f"be a class in [0, {self.k - 1}]", str(target),
                        f"Classes count from 0, so the last of {self.k} is {self.k - 1}.")
-        with self._hold():
-            for slider, value in zip(self.sliders, z):
+        with self.hold(then=self.redraw):
+            for slider, value in zip(self.logit_sliders, z):
                 slider.value = float(value)
             if target is not None:
                 self.target_selector.value = target
@@ -155,14 +125,14 @@ class SoftmaxExplorer(Explorer):
     @property
     def logits(self) -> np.ndarray:
         """The logits on the sliders."""
-        return np.array([s.value for s in self.sliders], dtype=float)
+        return np.array([s.value for s in self.logit_sliders], dtype=float)
 
     @property
     def target(self) -> int:
         """The selected target class."""
         return int(self.target_selector.value)
 
-    def _show_readout(self):
+    def show_readout(self):
         r = self.view.readout
         stable, naive, info = r["ce"], r["ce_from_probs"], r["ce_information"]
         agree = np.isclose(naive, stable, rtol=1e-9, atol=1e-12) and np.isclose(

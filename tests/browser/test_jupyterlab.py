@@ -26,7 +26,7 @@ used. The in-page helpers are in ``lab_helpers.js``.
   bug: the browser took the base64 for a relative URL, ``/iVBORw0…``) shows that such a
   request is caught.
 * every explorer in ``mlekit.widgets._EXPLORERS``: a scratch notebook shows
-  ``cls.bench_instance()`` with its ``main_slider`` tagged by a CSS class;
+  ``cls.example()`` with its ``main_slider`` tagged by a CSS class;
   the test focuses the slider's handle and presses ArrowRight/ArrowLeft
   ``MOVES`` times (one slider step each, bouncing at the ends). Each press
   must repaint the figure's canvas, and the canvas pixels (read in the page
@@ -216,7 +216,7 @@ def test_notebook_runs_clean_in_jupyterlab(lab, notebook, browser_report):
 def test_explorer_slider_repaints_figure(lab, explorer, browser_report):
     """Arrow keys on the main slider repaint the figure; latency key press -> repaint."""
     path = write_scratch_notebook(lab.server.root, f"browser_{explorer}.ipynb",
-                                  explorer_source(f"mk.widgets.{explorer}.bench_instance()"))
+                                  explorer_source(f"mk.widgets.{explorer}.example()"))
     console_start = len(lab.console)
     try:
         report, console, _ = run_notebook(lab, path)
@@ -224,7 +224,7 @@ def test_explorer_slider_repaints_figure(lab, explorer, browser_report):
         if not report["figures"]:
             problems.append("no live figure found in the explorer's output")
         if problems:
-            fail_with(problems, console, f"{explorer}.bench_instance() in JupyterLab")
+            fail_with(problems, console, f"{explorer}.example() in JupyterLab")
 
         slider = kernel_json(lab, path, (
             "import json; s = explorer.main_slider; print(json.dumps(dict(value=s.value, "
