@@ -94,5 +94,10 @@ def relative_error(a, b):
     a = V.as_float_array(a, "a")
     b = V.as_float_array(b, "b")
     V.check_same_shape(a, b, "a", "b")
-    denom = np.linalg.norm(a) + np.linalg.norm(b)
-    return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
+    # divide by the largest entry first: the ratio is scale-free, and the squares inside
+    # the norms then neither underflow (entries near 1e-160) nor overflow (near 1e160)
+    scale = max(float(np.max(np.abs(a), initial=0.0)), float(np.max(np.abs(b), initial=0.0)))
+    if scale == 0.0:
+        return 0.0
+    a, b = a / scale, b / scale
+    return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))

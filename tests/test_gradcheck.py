@@ -159,6 +159,14 @@ def test_relative_error_is_scale_invariant(a, b, c):
                                rtol=1e-9, atol=1e-12)
 
 
+def test_relative_error_survives_tiny_and_huge_gradients():
+    # hypothesis once found this one: the squares of 1.5e-162 underflowed to 0
+    b = np.full(4, 1.54928665e-159)
+    assert relative_error(np.zeros(4), 1e-3 * b) == 1.0
+    assert relative_error(np.full(3, 1e200), np.full(3, 1e200)) == 0.0
+    np.testing.assert_allclose(relative_error([1e-170, 0.0], [0.0, 1e-170]), np.sqrt(2) / 2)
+
+
 def test_relative_error_rejects_shape_mismatch():
     with pytest.raises(ValueError, match="a and b must have the same shape"):
         relative_error(np.zeros(3), np.zeros(4))
