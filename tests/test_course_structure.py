@@ -15,11 +15,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mlekit import widgets
+from mlekit import glossary, widgets
 
 COURSE = Path(__file__).resolve().parent.parent / "course"
 LESSONS = sorted(COURSE.glob("[0-9][0-9]_*.ipynb"))
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
+HANGUL = glossary.HANGUL
 
 
 def cells(path):

@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 
-from ..optim import gradient_descent, minibatches
+from ..optim import gradient_descent, minibatches, steps_per_epoch
 from ..surfaces import NonConvex1D, Quadratic1D, QuadraticBowl2D
 from ._core import (StudentError, as_number, as_returned_array, call_student, check, close,
                     close_arrays, describe_answer, name_the_slip)
@@ -282,7 +282,7 @@ def check_samples_seen(samples_seen):
         want = _samples_seen(n, b, steps)
         if got == want:
             continue
-        per_epoch = -(-n // b)
+        per_epoch = steps_per_epoch(n, b)
         epochs, rest = divmod(steps, per_epoch)
         slips = [
             (steps * b, f"{where} returned {got:.4g}: every update counted as a full batch. "

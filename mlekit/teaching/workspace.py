@@ -55,9 +55,6 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-_write_atomic = write_bytes_atomic       # the progress file's writer: old or new, never half
-
-
 def read_manifest(folder) -> dict:
     """The folder's manifest, or an empty one if it is missing or unreadable."""
     try:
@@ -125,7 +122,7 @@ def sync(files: dict, folder, *, edition: str, version: str | None = None, log=p
         new_hash = _sha256(data)
         entry = records.get(rel) if isinstance(records.get(rel), dict) else {}
         if not path.exists():
-            _write_atomic(path, data)
+            write_bytes_atomic(path, data)
             records[rel] = {"sha256": new_hash, "delivered": new_hash}
             report.added.append(rel)
             continue
@@ -134,7 +131,7 @@ def sync(files: dict, folder, *, edition: str, version: str | None = None, log=p
             records[rel] = {**entry, "sha256": new_hash, "delivered": new_hash}
             report.unchanged.append(rel)
         elif entry.get("sha256") == current:                  # as we wrote it: not touched
-            _write_atomic(path, data)
+            write_bytes_atomic(path, data)
             records[rel] = {"sha256": new_hash, "delivered": new_hash}
             report.updated.append(rel)
         else:                                                  # the student's: keep it
@@ -143,14 +140,14 @@ def sync(files: dict, folder, *, edition: str, version: str | None = None, log=p
                 continue
             name, there = _beside_name(rel, version, folder, new_hash)
             if not there:
-                _write_atomic(folder / name, data)
+                write_bytes_atomic(folder / name, data)
             records[rel] = {**entry, "delivered": new_hash, "beside": name}
             report.kept.append((rel, name))
             log(f"kept your {rel} (you changed it); the new version is in '{name}'")
     lessons = sorted(rel for rel in files if "/" not in rel and rel.endswith(".ipynb"))
     manifest = {"format": MANIFEST_FORMAT, "version": 1, "edition": edition,
                 "mlekit": version, "lessons": lessons, "files": records}
-    _write_atomic(folder / MANIFEST,
+    write_bytes_atomic(folder / MANIFEST,
                   (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8"))
     parts = []
     if report.added:
@@ -177,7 +174,7 @@ def ensure_lab_settings() -> bool:
     try:
         if path.is_file() and path.read_bytes() == data:
             return True
-        _write_atomic(path, data)
+        write_bytes_atomic(path, data)
         return True
     except OSError:             # a system Python: the help still works, a double click shows it
         return False
