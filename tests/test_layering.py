@@ -27,8 +27,9 @@ PACKAGE = Path(mlekit.__file__).parent
 DRAWING = sorted([*PACKAGE.glob("plotting/*.py"), *PACKAGE.glob("widgets/*.py")])
 
 #: optimisers: runs belong to mlekit.optim (descend, gradient_descent, sgd)
-OPTIMISERS = {"gradient_descent", "sgd", "minimize", "minimize_scalar", "least_squares",
-              "curve_fit", "root", "brentq", "fsolve"}
+OPTIMISERS = {"gradient_descent", "sgd", "momentum", "adagrad", "rmsprop", "adam", "newton",
+              "minimize", "minimize_scalar", "least_squares", "curve_fit", "root", "brentq",
+              "fsolve"}
 #: least-squares and linear solvers: fits belong to the math layer (mlekit.surfaces)
 SOLVERS = {"polyfit", "lstsq", "solve", "pinv", "inv", "linregress"}
 FORBIDDEN = OPTIMISERS | SOLVERS
