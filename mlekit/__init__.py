@@ -1,7 +1,7 @@
 """mlekit: the package behind an interactive course on maximum likelihood.
 
-The math modules (models, losses, information, optim, autodiff, nn,
-gradcheck, datasets) import numpy only. ``mlekit.plotting`` and
+The math modules (models, losses, information, optim and its step_rules,
+autodiff, nn, gradcheck, datasets, surfaces) import numpy only. ``mlekit.plotting`` and
 ``mlekit.widgets`` load matplotlib and ipywidgets on first use, so
 ``import mlekit`` stays light.
 
@@ -16,13 +16,13 @@ from __future__ import annotations
 import importlib
 
 from . import (autodiff, datasets, gradcheck, information, losses, models, neuron, nn, optim,
-               surfaces)
+               step_rules, surfaces)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "autodiff", "datasets", "gradcheck", "information", "losses", "models", "neuron", "nn",
-    "optim", "surfaces",
+    "optim", "step_rules", "surfaces",
     "__version__",
 ]
 

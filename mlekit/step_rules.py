@@ -57,7 +57,18 @@ def _eps(value):
 
 
 class StepRule:
-    """Base class: plain gradient descent, :math:`\\theta^{+} = \\theta - \\alpha g`."""
+    """Base class of the rules; on its own, plain gradient descent :math:`\\theta^{+} = \\theta - \\alpha g`.
+
+    A new rule defines ``name``, ``init``, ``step`` (pure: return new
+    objects) and, if its step size adapts, ``effective_lr``.
+
+    Examples
+    --------
+    >>> rule = StepRule()
+    >>> theta, state = rule.step(2.0, 1.0, rule.init(2.0), lr=0.5)
+    >>> float(theta), state, rule.effective_lr(state, 0.5)
+    (1.5, {'t': 1}, 0.5)
+    """
 
     #: the key of this rule in :data:`METHODS`
     name = "gd"

@@ -26,8 +26,8 @@ import mlekit
 PACKAGE_DIR = Path(mlekit.__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
 
-MATH_MODULES = ["models", "losses", "information", "optim", "autodiff", "nn", "gradcheck",
-                "datasets", "neuron", "surfaces"]
+MATH_MODULES = ["models", "losses", "information", "optim", "step_rules", "autodiff", "nn",
+                "gradcheck", "datasets", "neuron", "surfaces"]
 PRIVATE_HELPERS = ["_validation", "_math"]
 HEAVY = ("matplotlib", "ipywidgets")
 
