@@ -1,6 +1,6 @@
 r"""Teaching loss surfaces (손실 함수) with their gradients, for gradient descent.
 
-Four small problems on which :func:`mlekit.optim.gradient_descent` and
+Six small problems on which :func:`mlekit.optim.gradient_descent` and
 :func:`mlekit.optim.sgd` show the ideas of the gradient-descent lesson
 (경사 하강법, :math:`\theta^{+} = \theta - \alpha\, \partial J / \partial \theta`):
 
@@ -13,6 +13,10 @@ Four small problems on which :func:`mlekit.optim.gradient_descent` and
                               start decides where you land.
 :class:`QuadraticBowl2D`      an elongated (ill-conditioned) bowl: the steep
                               direction zig-zags while the shallow one creeps.
+:class:`Rosenbrock`           Rosenbrock's curved "banana" valley: easy to find,
+                              slow to follow to the minimum at :math:`(a, a^2)`.
+:class:`TwoMinima2D`          a tilted double well: a deep and a shallow minimum
+                              with a saddle point (안장점) between them.
 :class:`LineFitMSE`           the MSE of a line :math:`wx + b` on a data set, with the
                               full-data gradient and the per-batch gradient that
                               :func:`mlekit.optim.sgd` needs (batch / minibatch /
@@ -24,6 +28,9 @@ Every surface has the same small interface: ``loss(theta)`` and
 takes θ of shape ``(..., 2)``), ``minima`` (a tuple of :class:`Minimum`),
 ``global_minimum``, ``param_names``, ``ndim``, a suggested plotting ``window``
 and a ``default_start`` / ``default_lr`` that make a good first picture.
+Every surface also has ``hessian(theta)``, the matrix of second derivatives
+(헤세 행렬) that :func:`mlekit.optim.newton` uses: a float per θ for a 1-D
+surface, shape ``(..., 2, 2)`` for a 2-D one.
 
 Examples
 --------
@@ -44,8 +51,8 @@ import numpy as np
 from . import _validation as V
 from ._math import scalar_or_array
 
-__all__ = ["Minimum", "Surface", "Quadratic1D", "NonConvex1D", "QuadraticBowl2D", "LineFitMSE",
-           "least_squares_line"]
+__all__ = ["Minimum", "Saddle", "Surface", "Quadratic1D", "NonConvex1D", "QuadraticBowl2D",
+           "Rosenbrock", "TwoMinima2D", "LineFitMSE", "least_squares_line"]
 
 
 class Minimum(NamedTuple):
@@ -77,7 +84,9 @@ class Surface:
 
     Subclasses set :attr:`ndim`, :attr:`param_names`, :attr:`window`,
     :attr:`default_start`, :attr:`default_lr`, :attr:`minima` and implement
-    :meth:`loss` and :meth:`grad`.
+    :meth:`loss`, :meth:`grad` and ``hessian(theta)`` (the second derivatives,
+    for :func:`mlekit.optim.newton`; a surface without it offers only
+    first-order methods).
 
     Attributes
     ----------
@@ -209,6 +218,17 @@ class Quadratic1D(Surface):
         with np.errstate(over="ignore"):
             return scalar_or_array(2.0 * self.a * (th - self.c))   # d/dθ a(θ − c)²
 
+    def hessian(self, theta):
+        r"""Second derivative :math:`J''(\theta) = 2a`, the same everywhere (shaped like θ).
+
+        Examples
+        --------
+        >>> float(Quadratic1D(a=2.0).hessian(3.0))
+        4.0
+        """
+        th = self._theta(theta)
+        return scalar_or_array(np.full_like(th, 2.0 * self.a))
+
 
 class NonConvex1D(Surface):
     r"""A non-convex quartic with a global and a local minimum: :math:`\theta^4 - 3\theta^2 + s\theta`.
@@ -307,6 +327,16 @@ class NonConvex1D(Surface):
         th = self._theta(theta)
         with np.errstate(over="ignore"):
             return scalar_or_array(12.0 * th * th - 6.0)
+
+    def hessian(self, theta):
+        r"""The second derivative :math:`12\theta^2 - 6` (:meth:`curvature`), for Newton's method.
+
+        Examples
+        --------
+        >>> float(NonConvex1D().hessian(0.0))          # negative: a hilltop, not a valley
+        -6.0
+        """
+        return self.curvature(theta)
 
 
 # ================================================================== 2-D surfaces
@@ -408,6 +438,261 @@ class QuadraticBowl2D(Surface):
         with np.errstate(over="ignore", invalid="ignore"):
             return 2.0 * d @ self.A                         # A is symmetric: 2A d
 
+    def hessian(self, theta):
+        r"""Hessian :math:`2A`, the same everywhere; shape ``(..., 2, 2)`` for θ of shape ``(..., 2)``.
+
+        Examples
+        --------
+        >>> QuadraticBowl2D(curvatures=(1.0, 10.0)).hessian([3.0, -1.0]).tolist()
+        [[2.0, 0.0], [0.0, 20.0]]
+        """
+        th = self._theta(theta)
+        return np.broadcast_to(2.0 * self.A, th.shape[:-1] + (2, 2)).copy()
+
+
+class Rosenbrock(Surface):
+    r"""Rosenbrock's valley :math:`J(\theta) = (a - \theta_1)^2 + b(\theta_2 - \theta_1^2)^2`.
+
+    Parameters
+    ----------
+    a : float
+        Where the minimum is: :math:`\theta^* = (a, a^2)`, with :math:`J = 0`.
+    b : float
+        Steepness of the valley walls (> 0); the classic test problem
+        (Rosenbrock 1960) uses ``a=1, b=100``.
+
+    Notes
+    -----
+    .. math::
+
+        \nabla J(\theta) = \begin{pmatrix} -2(a - \theta_1) - 4b\,\theta_1(\theta_2 - \theta_1^2) \\
+                                            2b(\theta_2 - \theta_1^2) \end{pmatrix}, \qquad
+        H(\theta) = \begin{pmatrix} 2 - 4b\,\theta_2 + 12b\,\theta_1^2 & -4b\,\theta_1 \\
+                                    -4b\,\theta_1 & 2b \end{pmatrix}.
+
+    The floor of the valley is the parabola :math:`\theta_2 = \theta_1^2`. Across
+    it the curvature is about :math:`2b(1 + 4\theta_1^2)`; along it only about 2
+    near the minimum. So plain gradient descent, whose step is capped by the
+    steep walls, reaches the floor in a few steps and then crawls along the
+    bend. There is no single stable learning rate (:attr:`max_stable_lr` is
+    None): the walls get steeper away from the minimum.
+
+    Examples
+    --------
+    >>> from mlekit.surfaces import Rosenbrock
+    >>> J = Rosenbrock()
+    >>> float(J.loss([1.0, 1.0])), J.grad([1.0, 1.0]).tolist()
+    (0.0, [0.0, 0.0])
+    >>> float(J.loss([0.0, 0.0])), J.grad([0.0, 0.0]).tolist()
+    (1.0, [-2.0, 0.0])
+    >>> J.hessian([1.0, 1.0]).tolist()
+    [[802.0, -400.0], [-400.0, 200.0]]
+    """
+
+    def __init__(self, a=1.0, b=100.0):
+        self.a = V.as_float(a, "a")
+        self.b = float(V.check_positive(V.as_float(b, "b"), "b"))
+        self.ndim = 2
+        self.param_names = ("theta_1", "theta_2")
+        m = max(1.0, abs(self.a))                      # the frame grows with the minimum
+        side = -1.0 if self.a >= 0 else 1.0            # start on the far arm of the banana
+        self.window = ((-2.0 * m, 2.0 * m), (-1.0 * m * m, 3.0 * m * m))
+        self.default_start = np.array([1.2 * side * m, 1.0 * m * m])   # Rosenbrock's (-1.2, 1)
+        self.default_lr = float(f"{0.2 / (self.b * m * m):.1g}")
+        self.max_stable_lr = None
+        best = np.array([self.a, self.a * self.a])
+        self.minima = (Minimum(best, 0.0, True),)
+
+    def __repr__(self) -> str:
+        return f"Rosenbrock(a={self.a:g}, b={self.b:g})"
+
+    def loss(self, theta):
+        r"""Loss :math:`(a - \theta_1)^2 + b(\theta_2 - \theta_1^2)^2` for θ of shape ``(..., 2)``.
+
+        Examples
+        --------
+        >>> Rosenbrock().loss([[1.0, 1.0], [-1.0, 1.0], [0.0, 1.0]])
+        array([  0.,   4., 101.])
+        """
+        th = self._theta(theta)
+        x, y = th[..., 0], th[..., 1]
+        with np.errstate(over="ignore", invalid="ignore"):
+            # both terms are >= 0: a huge θ gives +inf, never inf − inf = NaN
+            return scalar_or_array((self.a - x) ** 2 + self.b * (y - x * x) ** 2)
+
+    def grad(self, theta):
+        r"""Gradient :math:`(-2(a - \theta_1) - 4b\theta_1(\theta_2 - \theta_1^2),\ 2b(\theta_2 - \theta_1^2))`.
+
+        Examples
+        --------
+        >>> Rosenbrock().grad([-1.0, 1.0]).tolist()
+        [-4.0, 0.0]
+        """
+        th = self._theta(theta)
+        x, y = th[..., 0], th[..., 1]
+        with np.errstate(over="ignore", invalid="ignore"):
+            r = y - x * x                                      # height above the valley floor
+            return np.stack([-2.0 * (self.a - x) - 4.0 * self.b * x * r, 2.0 * self.b * r],
+                            axis=-1)
+
+    def hessian(self, theta):
+        r"""Hessian (second derivatives), shape ``(..., 2, 2)`` for θ of shape ``(..., 2)``.
+
+        Examples
+        --------
+        >>> Rosenbrock().hessian([0.0, 0.0]).tolist()
+        [[2.0, 0.0], [0.0, 200.0]]
+        """
+        th = self._theta(theta)
+        x, y = th[..., 0], th[..., 1]
+        with np.errstate(over="ignore", invalid="ignore"):
+            hxx = 2.0 - 4.0 * self.b * y + 12.0 * self.b * x * x
+            hxy = -4.0 * self.b * x
+            hyy = np.full_like(x, 2.0 * self.b)
+        return np.stack([np.stack([hxx, hxy], axis=-1), np.stack([hxy, hyy], axis=-1)], axis=-2)
+
+
+class Saddle(NamedTuple):
+    """A saddle point (안장점) of a surface: the gradient is zero, but it is no minimum.
+
+    Attributes
+    ----------
+    theta : ndarray of shape (2,)
+        Where it is.
+    loss : float
+        :math:`J(\\theta)` there: the lowest pass between two basins.
+    """
+
+    theta: np.ndarray
+    loss: float
+
+
+class TwoMinima2D(Surface):
+    r"""A tilted double well in 2-D: a deep and a shallow minimum with a saddle between them.
+
+    .. math:: J(\theta) = (\theta_1^2 - 1)^2 + s\,\theta_1 + k\,\big(\theta_2 - \tfrac12\theta_1\big)^2
+
+    Parameters
+    ----------
+    tilt : float
+        :math:`s`: tips the double well :math:`(\theta_1^2 - 1)^2` so that the
+        left well is deeper (for ``s > 0``). Two minima exist for
+        :math:`|s| < 8/(3\sqrt 3) \approx 1.54`.
+    stiffness : float
+        :math:`k > 0`: how steep the walls across the wells are. The wells
+        lie along the line :math:`\theta_2 = \theta_1 / 2`, so the valley runs
+        diagonally across the picture.
+
+    Notes
+    -----
+    .. math::
+
+        \nabla J = \begin{pmatrix} 4\theta_1(\theta_1^2 - 1) + s - k(\theta_2 - \theta_1/2) \\
+                                   2k(\theta_2 - \theta_1/2) \end{pmatrix}, \qquad
+        H = \begin{pmatrix} 12\theta_1^2 - 4 + k/2 & -k \\ -k & 2k \end{pmatrix}.
+
+    :math:`\partial J/\partial\theta_2 = 0` puts every critical point on the
+    line :math:`\theta_2 = \theta_1/2`; there :math:`\partial J/\partial\theta_1
+    = 4\theta_1^3 - 4\theta_1 + s`, whose real roots are found numerically
+    (:func:`numpy.roots`, then polished by Newton steps). The outer two are
+    minima (:attr:`minima`, global first); the middle one is a saddle point
+    (:attr:`saddle`): the lowest pass between the basins, a maximum along the
+    valley and a minimum across it. For the default ``tilt=0.5,
+    stiffness=1``: the global minimum is at about (−1.06, −0.53) with
+    J ≈ −0.51, the local one at about (0.93, 0.47) with J ≈ 0.48, and the
+    saddle at about (0.13, 0.06) with J ≈ 1.03.
+
+    Examples
+    --------
+    >>> from mlekit.surfaces import TwoMinima2D
+    >>> J = TwoMinima2D()
+    >>> [(m.theta.round(4).tolist(), round(m.loss, 4), m.is_global) for m in J.minima]
+    [([-1.0575, -0.5287], -0.5148, True), ([0.9304, 0.4652], 0.4833, False)]
+    >>> J.saddle.theta.round(4).tolist(), round(J.saddle.loss, 4)
+    ([0.1271, 0.0635], 1.0315)
+    """
+
+    def __init__(self, tilt=0.5, stiffness=1.0):
+        self.tilt = V.as_float(tilt, "tilt")
+        if not abs(self.tilt) < 8.0 / (3.0 * np.sqrt(3.0)):
+            V.fail("tilt", "lie strictly between -1.54 and 1.54 (two minima need it)",
+                   f"{self.tilt:g}", "Use a small tilt such as tilt=0.5.")
+        self.stiffness = float(V.check_positive(V.as_float(stiffness, "stiffness"), "stiffness"))
+        self.ndim = 2
+        self.param_names = ("theta_1", "theta_2")
+        self.minima, self.saddle = self._critical_points()
+        self.window = ((-2.0, 2.0), (-1.5, 1.5))
+        local = [m for m in self.minima if not m.is_global][0]
+        # start beyond the shallow well, up its outer wall: plain descent settles there
+        self.default_start = np.array([1.8 if local.theta[0] > 0 else -1.8, -1.0])
+        self.default_lr = 0.02
+        self.max_stable_lr = None
+
+    def __repr__(self) -> str:
+        return f"TwoMinima2D(tilt={self.tilt:g}, stiffness={self.stiffness:g})"
+
+    def _critical_points(self):
+        roots = np.roots([4.0, 0.0, -4.0, self.tilt])              # dJ/dθ1 on θ2 = θ1/2
+        x = np.sort(roots.real[np.abs(roots.imag) <= 1e-9])
+        for _ in range(3):                                        # polish: Newton on the cubic
+            x = x - (4.0 * x ** 3 - 4.0 * x + self.tilt) / (12.0 * x * x - 4.0)
+        points = [np.array([v, 0.5 * v]) for v in x]
+        losses = [float(self.loss(p)) for p in points]
+        best = 0 if losses[0] <= losses[2] else 2
+        other = 2 - best
+        minima = (Minimum(points[best], losses[best], True),
+                  Minimum(points[other], losses[other], False))
+        return minima, Saddle(points[1], losses[1])
+
+    def loss(self, theta):
+        r"""Loss :math:`(\theta_1^2 - 1)^2 + s\theta_1 + k(\theta_2 - \theta_1/2)^2`, θ of shape ``(..., 2)``.
+
+        Examples
+        --------
+        >>> TwoMinima2D().loss([[1.0, 0.5], [0.0, 0.0]])
+        array([0.5, 1. ])
+        """
+        th = self._theta(theta)
+        x, y = th[..., 0], th[..., 1]
+        with np.errstate(over="ignore", invalid="ignore"):
+            sq = x * x - 1.0
+            across = y - 0.5 * x
+            # (θ1² − 1)² dominates s θ1 for a huge θ: +inf, never inf − inf = NaN
+            return scalar_or_array(np.where(np.isinf(sq), np.inf, sq * sq + self.tilt * x)
+                                   + self.stiffness * across * across)
+
+    def grad(self, theta):
+        r"""Gradient :math:`(4\theta_1(\theta_1^2 - 1) + s - k(\theta_2 - \theta_1/2),\ 2k(\theta_2 - \theta_1/2))`.
+
+        Examples
+        --------
+        >>> TwoMinima2D().grad([0.0, 0.0]).tolist()
+        [0.5, 0.0]
+        """
+        th = self._theta(theta)
+        x, y = th[..., 0], th[..., 1]
+        with np.errstate(over="ignore", invalid="ignore"):
+            across = y - 0.5 * x
+            return np.stack([4.0 * x * (x * x - 1.0) + self.tilt - self.stiffness * across,
+                             2.0 * self.stiffness * across], axis=-1)
+
+    def hessian(self, theta):
+        r"""Hessian :math:`\begin{pmatrix} 12\theta_1^2 - 4 + k/2 & -k \\ -k & 2k \end{pmatrix}`, shape ``(..., 2, 2)``.
+
+        Examples
+        --------
+        >>> TwoMinima2D().hessian([0.0, 0.0]).tolist()      # negative along θ1: a hilltop there
+        [[-3.5, -1.0], [-1.0, 2.0]]
+        """
+        th = self._theta(theta)
+        x = th[..., 0]
+        k = self.stiffness
+        with np.errstate(over="ignore", invalid="ignore"):
+            hxx = 12.0 * x * x - 4.0 + 0.5 * k
+        hxy = np.full_like(x, -k)
+        hyy = np.full_like(x, 2.0 * k)
+        return np.stack([np.stack([hxx, hxy], axis=-1), np.stack([hxy, hyy], axis=-1)], axis=-2)
+
 
 class LineFitMSE(Surface):
     r"""Least-squares loss of a line fit :math:`y = wx + b` on data :math:`(x_i, t_i)`, over θ = (w, b).
@@ -434,7 +719,7 @@ class LineFitMSE(Surface):
     \sum (x_i - \bar x)^2`, :math:`\hat b = \bar t - \hat w \bar x`.
 
     The loss is a quadratic with Hessian :math:`H = \frac{2}{N}\sum_i
-    [x_i, 1]^\top [x_i, 1]`, so full-batch descent diverges for
+    [x_i, 1]^\top [x_i, 1]` (:meth:`hessian`), so full-batch descent diverges for
     :math:`\alpha > 2/\lambda_{\max}(H)` (:attr:`max_stable_lr`).
 
     Examples
@@ -455,9 +740,9 @@ class LineFitMSE(Surface):
         best = np.array(_least_squares(self.x, self.t))
         self.ndim = 2
         self.param_names = ("w", "b")
-        self.hessian = 2.0 * np.array([[np.mean(self.x ** 2), np.mean(self.x)],
-                                       [np.mean(self.x), 1.0]])
-        self.max_stable_lr = 2.0 / float(np.linalg.eigvalsh(self.hessian)[-1])
+        self._H = 2.0 * np.array([[np.mean(self.x ** 2), np.mean(self.x)],
+                                  [np.mean(self.x), 1.0]])
+        self.max_stable_lr = 2.0 / float(np.linalg.eigvalsh(self._H)[-1])
         self.minima = (Minimum(best, float(self.loss(best)), True),)
         self.default_lr = float(f"{0.5 * self.max_stable_lr:.1g}")
         self.window, self.default_start = self._frame(best)
@@ -510,7 +795,7 @@ class LineFitMSE(Surface):
         # The default start sits up the long valley of the ellipse, where full-batch
         # descent first drops into the valley and then creeps along it.
         delta = 1.5 * max(float(np.var(self.t)), 1e-12)
-        inv = np.linalg.inv(self.hessian / 2.0)                 # J - J* = d^T (H/2) d
+        inv = np.linalg.inv(self._H / 2.0)                      # J - J* = d^T (H/2) d
         half = np.sqrt(delta * np.diag(inv))
         window = tuple((float(c - h), float(c + h)) for c, h in zip(best, half))
         side = -1.0 if np.mean(self.x) >= 0 else 1.0            # the valley runs along b = -x̄ w
@@ -533,6 +818,17 @@ class LineFitMSE(Surface):
                    "only " + ("t" if x is None else "x"), "Pass loss(theta, x_b, t_b).",
                    TypeError)
         return self._batch(x, t)
+
+    def hessian(self, theta):
+        r"""Hessian :math:`\frac{2}{N}\sum_i [x_i, 1]^\top [x_i, 1]`, the same everywhere; shape ``(..., 2, 2)``.
+
+        Examples
+        --------
+        >>> LineFitMSE([0.0, 1.0], [1.0, 1.0]).hessian([5.0, -2.0]).tolist()
+        [[1.0, 1.0], [1.0, 2.0]]
+        """
+        th = self._theta(theta)
+        return np.broadcast_to(self._H, th.shape[:-1] + (2, 2)).copy()
 
     def residuals(self, theta, x=None, t=None):
         r"""Residuals :math:`w x_i + b - t_i`, shape ``(..., n)`` for θ of shape ``(..., 2)``.

@@ -237,3 +237,184 @@ def test_reprs_name_the_parameters():
     assert repr(NonConvex1D()) == "NonConvex1D(tilt=1)"
     assert "curvatures=(1, 10)" in repr(QuadraticBowl2D())
     assert repr(LineFitMSE(X, T)) == "LineFitMSE(n=30)"
+
+
+# ============================================ Rosenbrock, TwoMinima2D and Hessians
+from scipy.optimize import minimize                                   # noqa: E402 (tests only)
+
+from mlekit.gradcheck import numerical_gradient                       # noqa: E402
+from mlekit.surfaces import Rosenbrock, Saddle, TwoMinima2D           # noqa: E402
+
+NEW_2D = [Rosenbrock(), Rosenbrock(a=-0.5, b=20.0), Rosenbrock(a=2.0, b=5.0), TwoMinima2D(),
+          TwoMinima2D(tilt=-0.8, stiffness=3.0), TwoMinima2D(tilt=0.2, stiffness=0.4)]
+ALL_SURFACES = SURFACES_1D + SURFACES_2D + NEW_2D
+
+
+def _points(surface, n=8, seed=3):
+    """n random points inside the surface's window (floats for a 1-D surface)."""
+    rng = np.random.default_rng(seed)
+    cols = [rng.uniform(lo, hi, n) for lo, hi in surface.window]
+    return cols[0] if surface.ndim == 1 else np.c_[cols[0], cols[1]]
+
+
+@pytest.mark.parametrize("surface", NEW_2D, ids=repr)
+def test_new_surfaces_gradients_match_mk_gradcheck(surface):
+    for theta in _points(surface):
+        numeric = numerical_gradient(lambda th: float(surface.loss(th)), theta)
+        np.testing.assert_allclose(surface.grad(theta), numeric, rtol=1e-6, atol=1e-5)
+
+
+@pytest.mark.parametrize("surface", NEW_2D, ids=repr)
+def test_new_surfaces_gradients_match_central_differences_and_vectorise(surface):
+    (x0, x1), (y0, y1) = surface.window
+    gx, gy = np.meshgrid(np.linspace(x0, x1, 5), np.linspace(y0, y1, 4))
+    stack = np.stack([gx, gy], axis=-1)
+    loss, grad, hess = surface.loss(stack), surface.grad(stack), surface.hessian(stack)
+    assert loss.shape == (4, 5) and grad.shape == (4, 5, 2) and hess.shape == (4, 5, 2, 2)
+    for i in range(4):
+        for j in range(5):
+            theta = stack[i, j]
+            assert loss[i, j] == pytest.approx(float(surface.loss(theta)), rel=1e-12)
+            np.testing.assert_allclose(grad[i, j], central_diff_2d(surface.loss, theta),
+                                       rtol=1e-6, atol=1e-4)
+            np.testing.assert_allclose(hess[i, j], surface.hessian(theta), rtol=1e-12)
+
+
+@pytest.mark.parametrize("surface", ALL_SURFACES, ids=repr)
+def test_hessian_matches_finite_differences_of_the_gradient(surface):
+    for theta in _points(surface, n=6):
+        H = np.asarray(surface.hessian(theta), float)
+        if surface.ndim == 1:
+            assert np.ndim(H) == 0
+            numeric = numerical_gradient(lambda th: float(surface.grad(th)), theta)
+            assert float(H) == pytest.approx(float(numeric), rel=1e-6, abs=1e-5)
+            continue
+        assert H.shape == (2, 2)
+        np.testing.assert_allclose(H, H.T, rtol=1e-12)                 # symmetric
+        numeric = np.array([numerical_gradient(lambda th: float(surface.grad(th)[i]), theta)
+                            for i in range(2)])                         # row i: d(dJ/dθi)/dθ
+        np.testing.assert_allclose(H, numeric, rtol=1e-6, atol=1e-4)
+
+
+def test_rosenbrock_minimum_is_a_a_squared_and_scipy_finds_it_from_several_starts():
+    for a, b in [(1.0, 100.0), (-0.5, 20.0), (2.0, 5.0)]:
+        J = Rosenbrock(a=a, b=b)
+        best = J.global_minimum
+        np.testing.assert_allclose(best.theta, [a, a * a])
+        assert best.loss == 0.0 and float(J.loss(best.theta)) == 0.0
+        np.testing.assert_allclose(J.grad(best.theta), [0.0, 0.0], atol=1e-12)
+        assert np.all(np.linalg.eigvalsh(J.hessian(best.theta)) > 0)      # a true minimum
+        assert len(J.minima) == 1 and J.max_stable_lr is None
+        for start in [J.default_start, np.array([0.0, 0.0]), np.array([1.5, -0.5]) * max(1, abs(a))]:
+            res = minimize(J.loss, start, jac=J.grad, method="BFGS", options={"gtol": 1e-10})
+            np.testing.assert_allclose(res.x, best.theta, atol=1e-5)
+
+
+def test_rosenbrock_classic_values_and_a_brute_force_grid():
+    J = Rosenbrock()
+    assert repr(J) == "Rosenbrock(a=1, b=100)"
+    np.testing.assert_allclose(J.default_start, [-1.2, 1.0])           # Rosenbrock's own start
+    assert float(J.loss([-1.2, 1.0])) == pytest.approx(24.2)            # 2.2^2 + 100 * 0.44^2
+    (x0, x1), (y0, y1) = J.window
+    gx, gy = np.meshgrid(np.linspace(x0, x1, 801), np.linspace(y0, y1, 801))
+    values = J.loss(np.stack([gx, gy], axis=-1))
+    i = np.unravel_index(np.argmin(values), values.shape)
+    np.testing.assert_allclose([gx[i], gy[i]], [1.0, 1.0], atol=0.02)
+    # the valley floor theta_2 = theta_1^2 is where the gradient's theta_2 part vanishes
+    x = np.linspace(-1.5, 1.5, 7)
+    np.testing.assert_allclose(J.grad(np.c_[x, x * x])[:, 1], 0.0, atol=1e-12)
+
+
+def _minima_by_scipy(J, starts):
+    """Distinct local minima scipy reaches from *starts*, sorted by theta_1."""
+    found = []
+    for s in starts:
+        res = minimize(J.loss, s, jac=J.grad, method="BFGS", options={"gtol": 1e-11})
+        if res.success and not any(np.allclose(res.x, f, atol=1e-4) for f in found):
+            found.append(res.x)
+    return sorted(found, key=lambda v: v[0])
+
+
+@pytest.mark.parametrize("surface", [TwoMinima2D(), TwoMinima2D(tilt=-0.8, stiffness=3.0),
+                                     TwoMinima2D(tilt=0.2, stiffness=0.4)], ids=repr)
+def test_two_minima_match_scipy_from_many_starts(surface):
+    rng = np.random.default_rng(0)
+    (x0, x1), (y0, y1) = surface.window
+    starts = np.c_[rng.uniform(x0, x1, 40), rng.uniform(y0, y1, 40)]
+    found = _minima_by_scipy(surface, starts)
+    assert len(found) == 2
+    mine = sorted(surface.minima, key=lambda m: m.theta[0])
+    for f, m in zip(found, mine):
+        np.testing.assert_allclose(m.theta, f, atol=1e-6)
+        assert m.loss == pytest.approx(float(surface.loss(f)), abs=1e-10)
+        assert np.all(np.linalg.eigvalsh(surface.hessian(m.theta)) > 0)
+    glob, local = surface.minima
+    assert glob.is_global and not local.is_global and glob.loss < local.loss
+    assert surface.global_minimum is glob
+
+
+@pytest.mark.parametrize("surface", [TwoMinima2D(), TwoMinima2D(tilt=-0.8, stiffness=3.0)],
+                         ids=repr)
+def test_two_minima_saddle_has_zero_gradient_and_one_negative_curvature(surface):
+    saddle = surface.saddle
+    assert isinstance(saddle, Saddle)
+    np.testing.assert_allclose(surface.grad(saddle.theta), [0.0, 0.0], atol=1e-12)
+    eig = np.linalg.eigvalsh(surface.hessian(saddle.theta))
+    assert eig[0] < 0 < eig[1]                                          # a saddle point
+    # it is the highest point of the lowest path between the minima: the pass
+    glob, local = surface.minima
+    assert saddle.loss > max(glob.loss, local.loss)
+    assert min(glob.theta[0], local.theta[0]) < saddle.theta[0] < max(glob.theta[0], local.theta[0])
+    # along the valley floor theta_2 = theta_1 / 2 the loss peaks at the saddle
+    x = np.linspace(min(glob.theta[0], local.theta[0]), max(glob.theta[0], local.theta[0]), 20001)
+    floor = surface.loss(np.c_[x, x / 2])
+    assert floor.max() == pytest.approx(saddle.loss, abs=1e-8)
+
+
+def test_two_minima_default_values_and_where_gradient_descent_ends():
+    J = TwoMinima2D()
+    glob, local = J.minima
+    np.testing.assert_allclose(glob.theta, [-1.0575, -0.5287], atol=1e-4)
+    np.testing.assert_allclose(local.theta, [0.9304, 0.4652], atol=1e-4)
+    assert glob.loss == pytest.approx(-0.5148, abs=1e-4) and local.loss == pytest.approx(0.4833, abs=1e-4)
+    # plain descent with a small step from the default start settles in the shallow well
+    run = gradient_descent(J.grad, J.default_start, 0.02, 2000, loss=J.loss)
+    np.testing.assert_allclose(run.final, local.theta, atol=1e-5)
+    run = gradient_descent(J.grad, [-1.8, 1.0], 0.02, 2000, loss=J.loss)
+    np.testing.assert_allclose(run.final, glob.theta, atol=1e-5)
+    assert repr(J) == "TwoMinima2D(tilt=0.5, stiffness=1)"
+
+
+def test_newton_on_a_bowl_lands_in_one_step_with_the_surface_hessian():
+    bowl = QuadraticBowl2D(curvatures=(1.0, 25.0), angle=30.0)
+    run = mk.optim.descend(bowl, steps=1, method="newton")
+    np.testing.assert_allclose(run.final, [0.0, 0.0], atol=1e-12)
+    line = LineFitMSE(X, T)
+    run = mk.optim.descend(line, steps=1, method="newton")
+    np.testing.assert_allclose(run.final, line.global_minimum.theta, atol=1e-10)
+    run = mk.optim.descend(Rosenbrock(), steps=20, method="newton")
+    np.testing.assert_allclose(run.final, [1.0, 1.0], atol=1e-8)
+
+
+def test_new_surfaces_huge_theta_gives_inf_not_nan():
+    assert Rosenbrock().loss([1e200, 0.0]) == np.inf
+    assert TwoMinima2D().loss([1e200, 0.0]) == np.inf
+    assert TwoMinima2D().loss([-1e200, 5.0]) == np.inf
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda: Rosenbrock(b=0.0), "b must be > 0"),
+    (lambda: Rosenbrock(a="x"), "a must be a number"),
+    (lambda: TwoMinima2D(tilt=2.0), "tilt must lie strictly between"),
+    (lambda: TwoMinima2D(stiffness=-1.0), "stiffness must be > 0"),
+    (lambda: Rosenbrock().grad([1.0]), "theta must have a last axis of length 2"),
+    (lambda: TwoMinima2D().hessian(1.0), "theta must have a last axis of length 2"),
+])
+def test_new_surfaces_bad_input_raises_a_clear_error(make, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        make()
+
+
+@pytest.mark.parametrize("surface", NEW_2D, ids=repr)
+def test_new_surfaces_window_frames_minima_and_start_and_default_lr_descends(surface):
+    test_window_frames_the_minima_and_the_default_start(surface)
