@@ -561,6 +561,12 @@ class Saddle(NamedTuple):
         Where it is.
     loss : float
         :math:`J(\\theta)` there: the lowest pass between two basins.
+
+    Examples
+    --------
+    >>> s = Saddle(theta=np.array([0.0, 0.0]), loss=1.0)
+    >>> s.theta.tolist(), s.loss
+    ([0.0, 0.0], 1.0)
     """
 
     theta: np.ndarray
