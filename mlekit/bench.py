@@ -40,6 +40,7 @@ EXPLORERS = (
     "LossSurfaceExplorer",
     "SoftmaxExplorer",
     "GradientDescentExplorer",
+    "BackpropExplorer",
 )
 
 

@@ -47,9 +47,14 @@ def explorer(request):
 
 
 def moves(e, n=3):
-    """n slider values that each differ from the current one."""
+    """n slider values, each different from the one before it (the first from the current)."""
     values = [v for v in _slider_values(e.main_slider, 24) if v != e.main_slider.value]
-    return values[::max(1, len(values) // n)][:n]
+    picked, last = [], e.main_slider.value
+    for v in values[::max(1, len(values) // n)] + values:
+        if v != last and len(picked) < n:
+            picked.append(v)
+            last = v
+    return picked
 
 
 def test_main_slider_moves_only_blit_and_change_the_pixels(explorer, monkeypatch):

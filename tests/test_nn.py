@@ -437,3 +437,154 @@ def test_one_dimensional_t_accepted_for_single_output():
     x = np.array([[1.0, 2.0], [0.5, -1.0]])
     t = np.array([0.3, -0.2])
     np.testing.assert_allclose(net.loss(x, t), net.loss(x, t[:, None]), rtol=1e-15)
+
+
+# ------------------------------------------------------ backprop_walk, node by node
+# References: the forward pass and the notes' chain-rule products written out here
+# with numpy, and central differences of J computed by this file's own loop.
+from mlekit.nn import BackpropWalk, backprop_walk, node_label  # noqa: E402
+
+
+def _walk_net(seed, n_hidden, hidden="relu"):
+    rng = np.random.default_rng(seed)
+    W1, W2 = rng.normal(size=(2, n_hidden)), rng.normal(size=n_hidden)
+    x, t = rng.normal(size=2) * 1.5, float(rng.normal())
+    return TwoLayerNet.from_weights(W1, W2, hidden=hidden), W1, W2, x, t
+
+
+def _loss(W1, W2, x, t, f):
+    return float((t - f(x @ W1) @ W2) ** 2)
+
+
+def _central(fun, theta, h=1e-6):
+    theta = np.array(theta, float)
+    out = np.zeros_like(theta)
+    for i in np.ndindex(theta.shape):
+        up, down = theta.copy(), theta.copy()
+        up[i] += h
+        down[i] -= h
+        out[i] = (fun(up) - fun(down)) / (2 * h)
+    return out
+
+
+@pytest.mark.parametrize("hidden", ["relu", "sigmoid", "tanh"])
+@pytest.mark.parametrize("n_hidden", [1, 2, 3])
+@pytest.mark.parametrize("seed", range(4))
+def test_backprop_walk_products_equal_central_differences(seed, n_hidden, hidden):
+    net, W1, W2, x, t = _walk_net(seed, n_hidden, hidden)
+    f = ACTIVATIONS[hidden][0]
+    z1 = x @ W1
+    if hidden == "relu" and np.min(np.abs(z1)) < 1e-3:
+        pytest.skip("a ReLU kink within the difference step")
+    walk = backprop_walk(net, x, t)
+    chain = walk.chain_grads()
+    np.testing.assert_allclose(chain["W1"], _central(lambda w: _loss(w, W2, x, t, f), W1),
+                               rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(chain["W2"][:, 0], _central(lambda w: _loss(W1, w, x, t, f), W2),
+                               rtol=1e-6, atol=1e-8)
+    assert walk.max_error() < 1e-6
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_backprop_walk_forward_values_and_error_signals_by_hand(seed):
+    net, W1, W2, x, t = _walk_net(seed, 3)
+    walk = backprop_walk(net, x, t)
+    z1 = x @ W1
+    a1 = np.maximum(z1, 0.0)
+    y = float(a1 @ W2)
+    for m in range(3):
+        assert walk.values[f"z1_{m + 1}"] == pytest.approx(z1[m], abs=1e-12)
+        assert walk.values[f"a1_{m + 1}"] == pytest.approx(a1[m], abs=1e-12)
+    assert walk.values["y"] == pytest.approx(y) and walk.values["z2"] == pytest.approx(y)
+    assert walk.loss == pytest.approx((t - y) ** 2)
+    delta2 = -2 * (t - y)                                    # dJ/dz2, the notes' 2(t - y) with sign
+    assert walk.delta2 == pytest.approx(delta2)
+    np.testing.assert_allclose(walk.delta1, (z1 > 0) * W2 * delta2, atol=1e-12)
+    # delta1 = dJ/dz1 by central differences of J as a function of z1
+    dz1 = _central(lambda z: float((t - np.maximum(z, 0) @ W2) ** 2), z1)
+    if np.min(np.abs(z1)) > 1e-3:
+        np.testing.assert_allclose(walk.delta1, dz1, rtol=1e-6, atol=1e-8)
+    # the notes' formula: dJ/dw1_nm = -2 (t - y) * 1 * w2_m * ReLU'(z1_m) * x_n (N = 1)
+    for n in range(2):
+        for m in range(3):
+            expected = -2 * (t - y) * 1 * W2[m] * float(z1[m] > 0) * x[n]
+            assert walk.gradient(f"w1_{n + 1}{m + 1}") == pytest.approx(expected, abs=1e-12)
+    assert walk.off == tuple(m + 1 for m in range(3) if z1[m] <= 0)
+
+
+def test_backprop_walk_every_product_is_local_times_an_earlier_gradient():
+    net, *_ , x, t = _walk_net(1, 3)
+    walk = backprop_walk(net, x, t)
+    seen = {}
+    assert walk.backward[0].kind == "seed" and walk.backward[0].gradient == 1.0
+    seen["J"] = 1.0
+    for step in walk.backward[1:]:
+        assert step.via in seen, f"{step.target} uses ∂J/∂{step.via} before it is computed"
+        assert step.upstream == seen[step.via]
+        assert step.gradient == pytest.approx(step.local * step.upstream, abs=0)
+        seen[step.target] = step.gradient
+    weights = {s.target for s in walk.backward if s.kind == "weight"}
+    assert weights == set(walk.weights)              # every weight gets its gradient once
+    # the weights of hidden unit m reuse its error signal delta1_m
+    for m in range(1, 4):
+        for n in (1, 2):
+            assert walk.gradient(f"w1_{n}{m}") == pytest.approx(
+                walk.values[f"x{n}"] * walk.delta1[m - 1])
+
+
+def test_backprop_walk_steps_fill_in_values_then_gradients():
+    net, *_, x, t = _walk_net(2, 2)
+    walk = backprop_walk(net, x, t)
+    n_forward = len(walk.forward)
+    assert walk.n_steps == n_forward + len(walk.backward)
+    assert set(walk.known_values(0)) == set(walk.inputs) and walk.known_gradients(0) == {}
+    for k in range(1, walk.n_steps + 1):
+        known, grads = walk.known_values(k), walk.known_gradients(k)
+        assert len(known) == len(walk.inputs) + min(k, n_forward)
+        assert len(grads) == max(k - n_forward, 0)
+        phase, record = walk.current(k)
+        assert phase == ("forward" if k <= n_forward else "backward")
+    assert walk.current(0) == ("start", None)
+    with pytest.raises(ValueError, match="step"):
+        walk.current(walk.n_steps + 1)
+    with pytest.raises(ValueError, match="name"):
+        walk.gradient("w9_9")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_forward_step_arithmetic_is_the_computation_shown(seed):
+    net, *_, x, t = _walk_net(seed, 3)
+    walk = backprop_walk(net, x, t)
+    for step in walk.forward:
+        if step.node.startswith(("z1_", "z2")):
+            value = eval(step.arithmetic.replace("·", "*").replace("−", "-"))  # noqa: S307
+            assert value == pytest.approx(step.value, rel=2e-3, abs=2e-3)
+
+
+def test_backprop_walk_leaves_the_network_alone_and_checks_its_input():
+    net, W1, W2, x, t = _walk_net(0, 3)
+    backprop_walk(net, x, t)
+    np.testing.assert_array_equal(net.params["W1"], W1)
+    with pytest.raises(TypeError, match="net"):
+        backprop_walk("net", x, t)
+    with pytest.raises(ValueError, match="no biases"):
+        backprop_walk(TwoLayerNet(2, 3, rng=0), x, t)
+    with pytest.raises(ValueError, match="one sample"):
+        backprop_walk(net, [[1.0, 2.0], [3.0, 4.0]], t)
+    assert isinstance(backprop_walk(net, np.array([[1.0, 2.0]]), 0.5), BackpropWalk)
+
+
+@pytest.mark.parametrize("name, label", [("z1_2", "z¹₂"), ("a1_3", "a¹₃"), ("w1_12", "w¹₁₂"),
+                                         ("w2_1", "w²₁"), ("x2", "x₂"), ("z2", "z²"), ("J", "J"),
+                                         ("t", "t"), ("y", "y")])
+def test_node_label(name, label):
+    assert node_label(name) == label
+
+
+def test_from_weights_copies_and_checks_shapes():
+    W1 = np.array([[1.0, -1.0], [0.5, 2.0]])
+    net = TwoLayerNet.from_weights(W1, [0.5, -1.0])
+    W1[0, 0] = 99.0
+    assert net.params["W1"][0, 0] == 1.0 and not net.bias
+    with pytest.raises(ValueError, match="W2"):
+        TwoLayerNet.from_weights(W1, [1.0, 2.0, 3.0])

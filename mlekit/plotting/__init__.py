@@ -25,6 +25,7 @@ _VIEWS = {
     "LossSurfaceView": "loss_surface",
     "SoftmaxView": "softmax",
     "GradientDescentView": "gradient_descent",
+    "BackpropView": "backprop",
 }
 
 __all__ = [

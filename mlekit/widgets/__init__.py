@@ -21,6 +21,7 @@ _EXPLORERS = {
     "LossSurfaceExplorer": "loss_surface",
     "SoftmaxExplorer": "softmax",
     "GradientDescentExplorer": "gradient_descent",
+    "BackpropExplorer": "backprop",
 }
 
 __all__ = ["Explorer", *_EXPLORERS]

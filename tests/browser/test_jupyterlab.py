@@ -44,6 +44,8 @@ used. The in-page helpers are in ``lab_helpers.js``.
   to ``test-artifacts/browser-latency.txt``; the per-notebook results (code
   cells, seconds, widgets, painted figures, clean or not) likewise, to
   ``test-artifacts/browser-notebooks.txt``.
+* BackpropExplorer, stepped by the keyboard into the backward pass, is checked
+  against its kernel state and saved to ``test-artifacts/backprop_mid_backward.png``.
 * a screenshot of LikelihoodExplorer, whose panel titles are Korean
   ("Likelihood 우도"), is saved to ``test-artifacts/likelihood_explorer_korean.png``
   (gitignored: an artifact, not committed).
@@ -306,6 +308,55 @@ def test_korean_labels_screenshot(lab, browser_report):
         lab.close(path)
     assert shot.stat().st_size > 10_000, "the screenshot is suspiciously small"
     print(f"\nKorean titles {korean}; screenshot: {shot}")
+
+
+def test_backprop_explorer_mid_backward_screenshot(lab, browser_report):
+    """BackpropExplorer driven by the keyboard into the backward pass; save a screenshot.
+
+    End presses the step slider to its last position, then ArrowLeft presses walk back
+    into the middle of the backward pass. The kernel must agree (a backward step, the
+    product on the figure equal to the walk's own numbers) and the figure must have
+    repainted to show it.
+    """
+    path = write_scratch_notebook(lab.server.root, "browser_backprop.ipynb",
+                                  explorer_source("mk.widgets.BackpropExplorer()"))
+    try:
+        report, console, _ = run_notebook(lab, path)
+        problems = problems_in(report)
+        if not report["figures"]:
+            problems.append("no live figure found in the explorer's output")
+        if problems:
+            fail_with(problems, console, "BackpropExplorer in JupyterLab")
+        n_steps = kernel_json(lab, path, "import json; print(explorer.walk.n_steps)")
+        panel_id = lab.page.evaluate(
+            "() => window.jupyterapp.shell.currentWidget && window.jupyterapp.shell.currentWidget.id")
+        handle = lab.page.locator(f'[id="{panel_id}"] .mlekit-main-slider .noUi-handle')
+        assert lab.call("settle", path, QUIET_FRAMES, SETTLE_TIMEOUT_MS)
+        lab.call("armRepaint", path, REPAINT_TIMEOUT_MS)
+        handle.press("End")
+        back = 4                                   # among the hidden weights: w1_21
+        for _ in range(back):
+            handle.press("ArrowLeft")
+        assert lab.call("settle", path, QUIET_FRAMES, SETTLE_TIMEOUT_MS)
+        assert lab.call("changedSinceArm", path), "the figure did not repaint after the presses"
+        state = kernel_json(lab, path, (
+            "import json; v = explorer.view; r = v.readout; rec = r['record']; "
+            "print(json.dumps(dict(step=r['step'], phase=r['phase'], node=r['node'], "
+            "detail=v.detail.get_text(), local=rec.local, upstream=rec.upstream, "
+            "gradient=rec.gradient, errors=[o.get('text', '') for o in explorer.errors.outputs])))"))
+        assert state["step"] == n_steps - back, state
+        assert state["phase"] == "backward" and not state["errors"], state
+        assert state["gradient"] == state["local"] * state["upstream"]
+        assert "×" in state["detail"] and state["node"].startswith("w1_"), state
+        shot = browser_report.artifact("backprop_mid_backward.png")
+        output = lab.page.locator(f'[id="{panel_id}"] .jp-OutputArea-output',
+                                  has=lab.page.locator(".jupyter-matplotlib"))
+        output.first.scroll_into_view_if_needed()
+        output.first.screenshot(path=str(shot))
+    finally:
+        lab.close(path)
+    assert shot.stat().st_size > 10_000, "the screenshot is suspiciously small"
+    print(f"\nBackpropExplorer at step {state['step']} of {n_steps} ({state['node']}): {shot}")
 
 
 def test_jupyterlab_loads_without_failed_requests(lab):
