@@ -238,7 +238,7 @@ class _Runner:
                 return self._stop("loss", f"converged: the loss changed by at most loss_tol = "
                                   f"{self.loss_tol:g} on {self.patience} step"
                                   f"{'s' if self.patience != 1 else ''} in a row; stopped after "
-                                  f"{step_no} steps.")
+                                  f"{step_no} step{'s' if step_no != 1 else ''}.")
         return True
 
     def _stop(self, reason, message) -> bool:
@@ -253,7 +253,8 @@ class _Runner:
         if kept == 0:
             done = "stopped before the first step"
         else:
-            done = f"stopped after {kept} finite step{'s' if kept != 1 else ''}, which are kept"
+            done = (f"stopped after {kept} finite step{'s' if kept != 1 else ''}, which "
+                    f"{'are' if kept != 1 else 'is'} kept")
         self.message = (f"diverged: {why}; {done}. {self.rule.divergence_hint} than "
                         f"lr = {self.lr:g}.")
         return False
@@ -822,7 +823,7 @@ class _Validation:
             run._stop("validation", f"early stopping: the validation loss has not improved for "
                       f"{self.patience} epoch{'s' if self.patience != 1 else ''} (best after "
                       f"{self.best_epoch} epoch{'s' if self.best_epoch != 1 else ''}: "
-                      f"{self.losses[self.best_epoch]:.6g}); stopped after {epoch} epochs.")
+                      f"{self.losses[self.best_epoch]:.6g}); stopped after {epoch} epoch{'s' if epoch != 1 else ''}.")
             return True
         return False
 
