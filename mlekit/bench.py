@@ -39,7 +39,9 @@ EXPLORERS = (
     "RegressionExplorer",
     "LossSurfaceExplorer",
     "SoftmaxExplorer",
+    "InformationExplorer",
     "GradientDescentExplorer",
+    "OptimizerExplorer",
     "BackpropExplorer",
 )
 

@@ -22,7 +22,8 @@ import numpy as np
 from . import _validation as V
 from ._math import scalar_or_array, xlogy
 
-__all__ = ["self_information", "entropy", "cross_entropy", "kl_divergence"]
+__all__ = ["self_information", "entropy", "cross_entropy", "kl_divergence",
+           "set_probability"]
 
 
 def _pair(p, q):
@@ -131,3 +132,57 @@ def kl_divergence(p, q, unit="nats"):
     out = np.sum(terms, axis=-1) / np.log(base)
     # rounding can leave -1e-17 for p == q; the divergence is never negative
     return scalar_or_array(np.maximum(out, 0.0))
+
+
+def set_probability(q, k, value):
+    r"""The distribution q with outcome k's probability set to *value*, the others rescaled.
+
+    Parameters
+    ----------
+    q : array_like
+        One probability vector (entries in [0, 1], summing to 1).
+    k : int
+        The outcome whose probability changes, counting from 0.
+    value : float
+        Its new probability, in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        A new probability vector: ``value`` at k, and the other outcomes
+        scaled by one common factor so the whole still sums to 1.
+
+    Notes
+    -----
+    .. math:: q'_k = v, \qquad q'_j = q_j \, \frac{1 - v}{1 - q_k} \quad (j \ne k)
+
+    The other outcomes keep their ratios, so moving :math:`q_k` away and
+    back returns the same distribution. If the others have no mass at all
+    (:math:`q_k = 1`), the rest :math:`1 - v` is shared equally among them.
+    An outcome with probability 0 stays at 0 (unless the others are all 0).
+
+    Examples
+    --------
+    >>> set_probability([0.25, 0.25, 0.25, 0.25], 0, 0.5).round(4)
+    array([0.5   , 0.1667, 0.1667, 0.1667])
+    >>> set_probability([0.5, 0.3, 0.2], 2, 0.6).round(4)    # 0.5 : 0.3 stays 5 : 3
+    array([0.25, 0.15, 0.6 ])
+    """
+    q = V.check_prob_vector(q, "q")
+    if q.ndim != 1:
+        V.fail("q", "be one probability vector", f"an array of shape {q.shape}",
+               "Pass one distribution, e.g. [0.5, 0.25, 0.25].")
+    k = V.check_int(k, "k", minimum=0)
+    if k >= q.size:
+        V.fail("k", f"be an outcome in [0, {q.size - 1}]", str(k),
+               f"Outcomes count from 0, so the last of {q.size} is {q.size - 1}.")
+    value = float(V.check_probability(V.as_float(value, "value"), "value"))
+    others = np.arange(q.size) != k
+    out = np.empty_like(q)
+    mass = q[others].sum()                 # the others' mass before the move
+    if mass > 0.0:
+        out[others] = q[others] * ((1.0 - value) / mass)
+    else:                                  # q was one-hot at k: share the rest equally
+        out[others] = (1.0 - value) / (q.size - 1)
+    out[k] = value
+    return out

@@ -129,7 +129,7 @@ def test_every_registered_explorer_has_the_shared_interface():
 
 
 #: the first constructor parameter: what the math layer takes first
-DATA_FIRST = {"x", "model", "t"}
+DATA_FIRST = {"x", "model", "t", "p"}
 #: names of the old conventions: starting values are named like the math layer's parameters
 #: (mu=, w=, w0=, theta0=, logits=), data like the math layer's arguments (x, t)
 OLD_NAMES = {"start", "theta", "data", "target"}

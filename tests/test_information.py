@@ -356,3 +356,40 @@ def test_batches_of_different_lengths_get_a_clear_error(func):
     q = np.full((3, 2), 0.5)
     with pytest.raises(ValueError, match=r"p and q must"):
         func(p, q)
+
+
+# ------------------------------------------------------------------ set_probability
+@pytest.mark.parametrize("k, value", [(0, 0.5), (1, 0.01), (2, 0.99), (3, 0.0), (0, 1.0)])
+def test_set_probability_sets_one_entry_and_rescales_the_others_by_one_factor(rng, k, value):
+    q = random_dists(rng, (4,))
+    out = info.set_probability(q, k, value)
+    assert out[k] == value
+    assert math.fsum(out) == pytest.approx(1.0, abs=1e-15)
+    others = [j for j in range(4) if j != k]
+    # by hand: every other entry times (1 - value) / (1 - q_k)
+    for j in others:
+        assert out[j] == pytest.approx(q[j] * (1 - value) / (1 - q[k]), rel=1e-12, abs=1e-300)
+    assert np.all(out >= 0) and q is not out
+
+
+def test_set_probability_there_and_back_returns_the_same_distribution(rng):
+    q = random_dists(rng, (5,))
+    moved = info.set_probability(info.set_probability(q, 3, 0.9), 3, q[3])
+    np.testing.assert_allclose(moved, q, rtol=1e-12)
+
+
+def test_set_probability_keeps_zeros_and_shares_the_rest_of_a_one_hot():
+    np.testing.assert_allclose(info.set_probability([0.5, 0.0, 0.5], 0, 0.2), [0.2, 0.0, 0.8])
+    np.testing.assert_allclose(info.set_probability([0.0, 1.0, 0.0], 1, 0.4), [0.3, 0.4, 0.3])
+
+
+@pytest.mark.parametrize("args, match", [
+    (([0.5, 0.6], 0, 0.5), "q must sum to 1"),
+    (([[0.5, 0.5], [0.5, 0.5]], 0, 0.5), r"q must be one probability vector, got an array of shape \(2, 2\)"),
+    (([0.5, 0.5], 2, 0.5), r"k must be an outcome in \[0, 1\], got 2. Outcomes count from 0"),
+    (([0.5, 0.5], -1, 0.5), "k must be an integer >= 0"),
+    (([0.5, 0.5], 0, 1.5), r"value must lie in \[0, 1\], got 1.5"),
+])
+def test_set_probability_refuses_bad_input_clearly(args, match):
+    with pytest.raises(ValueError, match=match):
+        info.set_probability(*args)

@@ -24,7 +24,9 @@ _VIEWS = {
     "RegressionView": "regression",
     "LossSurfaceView": "loss_surface",
     "SoftmaxView": "softmax",
+    "InformationView": "information",
     "GradientDescentView": "gradient_descent",
+    "OptimizerView": "optimizer",
     "BackpropView": "backprop",
 }
 

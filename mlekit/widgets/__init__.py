@@ -20,7 +20,9 @@ _EXPLORERS = {
     "RegressionExplorer": "regression",
     "LossSurfaceExplorer": "loss_surface",
     "SoftmaxExplorer": "softmax",
+    "InformationExplorer": "information",
     "GradientDescentExplorer": "gradient_descent",
+    "OptimizerExplorer": "optimizer",
     "BackpropExplorer": "backprop",
 }
 
