@@ -39,7 +39,6 @@ TYPED = {
     "mse_error_signal": (lesson06.check_mse_error_signal,
                          2 * sigmoid(6.0) * sigmoid(6.0) * (1 - sigmoid(6.0))),
     "h_die": (lesson08.check_h_die, stats.entropy(np.full(6, 1 / 6), base=2)),
-    "backward_step": (lesson10.check_backward_step, 0.8 * 0.2 * -0.4),
 }
 
 
@@ -122,17 +121,18 @@ def survey_nll(p):
     return -stats.binom.logpmf(7, 10, p)
 
 
-def sigmoid_grad(z):
-    return sigmoid(z) * (1 - sigmoid(z))
-
-
 def bce_per_sample(z, t):
     return -(t * special.log_expit(z) + (1 - t) * special.log_expit(-z))
 
 
 RIGHT_FUNCTIONS = {
     "nll_gradient": (lesson04.check_nll_gradient, lambda p: -7 / p + 3 / (1 - p)),
-    "sigmoid_grad": (lesson10.check_sigmoid_grad, sigmoid_grad),
+    "batch_grad_W1": (lesson10.check_batch_grad_W1,
+                      lambda X, t, W1, w2: -2 / len(t) * X.T @ (
+                          (t - np.maximum(X @ W1, 0) @ w2)[:, None] * w2 * (X @ W1 > 0))),
+    "softmax_jacobian": (lesson10.check_jacobian,
+                         lambda z: np.diag(special.softmax(z))
+                         - np.outer(special.softmax(z), special.softmax(z))),
     "bce_grad_logit": (lesson06.check_bce_grad_logit, lambda z, t: sigmoid(z) - t),
     "best_constant_mse": (lesson05.check_best_constant_mse, np.mean),
     "best_constant_mae": (lesson05.check_best_constant_mae, np.median),
@@ -140,6 +140,10 @@ RIGHT_FUNCTIONS = {
                      lambda p: stats.entropy(np.asarray(p, dtype=float), base=2)),
     "kl": (lesson08.check_kl, lambda p, q: stats.entropy(p, q)),
     "best_lr": (lesson09.check_best_lr, lambda c_min, c_max: 2 / (c_min + c_max)),
+    "momentum_update": (lesson09.check_momentum_update,
+                        lambda th, v, g, lr, beta: (th + beta * v - lr * g, beta * v - lr * g)),
+    "adam_bias_correction": (lesson09.check_adam_bias_correction,
+                             lambda m, v, t, b1, b2: (m / (1 - b1 ** t), v / (1 - b2 ** t))),
     "binomial_probability": (lesson01.check_binomial_probability,
                              lambda r, n, p: stats.binom.pmf(r, n, p)),
 }
@@ -163,16 +167,31 @@ def test_a_list_result_passes(name, capsys):
 def test_finite_difference_gradients_pass(capsys):
     h = 1e-6
     assert outcome(lesson04.check_nll_gradient, central_difference(survey_nll, h), capsys)[0]
-    assert outcome(lesson10.check_sigmoid_grad, central_difference(sigmoid, h), capsys)[0]
     fd_logit = lambda z, t: (bce_per_sample(z + h, t) - bce_per_sample(z - h, t)) / (2 * h)  # noqa: E731
     feedback, text = outcome(lesson06.check_bce_grad_logit, fd_logit, capsys)
     assert feedback, text
 
-    def neuron_grads(w, b, x, t):
-        loss = lambda w_, b_: (sigmoid(w_ * x + b_) - t) ** 2            # noqa: E731
-        return ((loss(w + h, b) - loss(w - h, b)) / (2 * h),
-                (loss(w, b + h) - loss(w, b - h)) / (2 * h))
-    feedback, text = outcome(lesson10.check_neuron_grads, neuron_grads, capsys)
+    def error_signals(x, t, W1, w2):          # lesson 10: differences on z2 and on each z1_m
+        z1 = x @ W1
+        J1 = lambda v: (t - np.maximum(v, 0) @ w2) ** 2                   # noqa: E731
+        z2 = np.maximum(z1, 0) @ w2
+        return (((t - z2 - h) ** 2 - (t - z2 + h) ** 2) / (2 * h),
+                [(J1(z1 + h * e) - J1(z1 - h * e)) / (2 * h) for e in np.eye(len(z1))])
+    feedback, text = outcome(lesson10.check_error_signals, error_signals, capsys)
+    assert feedback, text
+
+    def grad_W1(X, t, W1, w2):
+        J = lambda W: np.mean((t - np.maximum(X @ W, 0) @ w2) ** 2)       # noqa: E731
+        return optimize.approx_fprime(W1.ravel(), lambda v: J(v.reshape(W1.shape)),
+                                      1e-7).reshape(W1.shape)
+    feedback, text = outcome(lesson10.check_batch_grad_W1, grad_W1, capsys)
+    assert feedback, text
+
+    def jacobian(z):
+        cols = [(special.softmax(z + h * e) - special.softmax(z - h * e)) / (2 * h)
+                for e in np.eye(len(z))]
+        return np.array(cols).T
+    feedback, text = outcome(lesson10.check_jacobian, jacobian, capsys)
     assert feedback, text
 
 
@@ -211,6 +230,11 @@ def test_other_right_forms_of_whole_numbers_and_fractions_pass(capsys):
     assert outcome(lesson09.check_samples_seen, seen, capsys)[0]
     assert outcome(lesson09.check_samples_seen, lambda *a: np.int64(seen(*a)), capsys)[0]
     assert outcome(lesson09.check_samples_seen, lambda *a: np.float32(seen(*a)), capsys)[0]
+    # lesson 09, exercise 6: every rate past 2 / L = 1/8 diverges, in any numeric form
+    for lr in (Fraction(1, 5), np.float32(0.2), np.array([0.2]), 1, np.nextafter(1 / 8, 1)):
+        assert outcome(lesson09.check_diverging_lr, lr, capsys)[0], lr
+    for setting in ((Fraction(1, 10), 0.9), np.array([0.1, 0.9], dtype=np.float32), [1, 0.5]):
+        assert outcome(lesson09.check_overshooting_momentum, setting, capsys)[0], setting
     assert outcome(lesson01.check_most_likely, np.int64(3), capsys)[0]
     assert outcome(lesson01.check_most_likely, 3.0, capsys)[0]
     assert outcome(lesson02.check_first_zero_n, np.array(1075), capsys)[0]

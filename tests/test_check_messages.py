@@ -35,9 +35,15 @@ ANSWER_FORMS = {
            "exp(z - max"],
     "08": ["-sum p_k log2 p_k", "-(1/6) log2(1/6)", "p_k log2 p_k", "p log(p / q)",
            "log2(6)", "log2 6"],
-    "09": ["2 / (c_min + c_max)", "2/(a+b)", "e n + r b", "epochs * n + rest * b"],
-    # exercise 1 states the form f(1 - f) itself, so naming it gives nothing away
-    "10": ["2(y - t)", "dL/dy = 2", "dz/dw = x", "0.8 * 0.2", "0.8 x 0.2", "0.16"],
+    "09": ["2 / (c_min + c_max)", "2/(a+b)", "e n + r b", "epochs * n + rest * b",
+           "beta * v - lr * g", "v_new = beta * v", "theta_new = theta + v_new",
+           "m / (1 - beta1 ** t)", "v / (1 - beta2 ** t)", "1 - beta1^t", "1 - beta2^t",
+           "2 / 16", "2/L", "lr > 0.125", "lr = 0.125", "1 / 8", "2 (1 + beta)",
+           "(1 - sqrt(beta))^2"],
+    "10": ["2(y - t)", "-2(t - y)", "-2 (t − y)", "delta2 * w2", "w2 * (z1 > 0)",
+           "δ² w²ₘ ReLU′", "-(2/N)", "2 / len(t)", "X.T @ delta1", "x_n delta1",
+           "diag(s) - s s^T", "np.diag(s) - np.outer(s, s)", "s_i (1 - s_i)", "-s_i s_j",
+           "s_i(δ_ij - s_j)"],
 }
 
 
