@@ -6,6 +6,9 @@ file imports these with ``from exercise_helpers import answer_leaks, not_impleme
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 
 from mlekit.exercises._core import FAIL_MARK, PASS_MARK  # noqa: F401  (the marks tests look for)
@@ -73,3 +76,14 @@ def run(check, answer, capsys, **kwargs):
     feedback = check(answer, **kwargs)
     out = capsys.readouterr()
     return feedback, out.out, out.err
+
+
+def graded_cells_in_course() -> int:
+    """The graded check cells (nbgrader ``grade`` with points) of every lesson, counted here."""
+    count = 0
+    for path in sorted((Path(__file__).resolve().parents[1] / "course").glob("[0-9][0-9]_*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        count += sum(1 for c in cells if c["cell_type"] == "code"
+                     and c.get("metadata", {}).get("nbgrader", {}).get("grade")
+                     and c["metadata"]["nbgrader"].get("points") is not None)
+    return count

@@ -16,23 +16,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from exercise_helpers import FAIL_MARK, PASS_MARK
+from exercise_helpers import FAIL_MARK, PASS_MARK, graded_cells_in_course
 from mlekit.exercises import _progress
 from mlekit.exercises import lesson04
 from mlekit.teaching.progress import progress
 
 ROOT = Path(__file__).resolve().parents[1]
 
-
-def graded_cells_in_course() -> int:
-    """The graded check cells (nbgrader ``grade`` with points) of every lesson, counted here."""
-    count = 0
-    for path in sorted((ROOT / "course").glob("[0-9][0-9]_*.ipynb")):
-        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        count += sum(1 for c in cells if c["cell_type"] == "code"
-                     and c.get("metadata", {}).get("nbgrader", {}).get("grade")
-                     and c["metadata"]["nbgrader"].get("points") is not None)
-    return count
 
 
 @pytest.fixture
