@@ -28,7 +28,7 @@ from .format import fmt_number, fmt_vector
 from .style import COLORS
 from .view import View, clamp_to_limits
 
-__all__ = ["InformationView", "UNITS", "MAX_OUTCOMES"]
+__all__ = ["InformationView", "UNITS", "MAX_OUTCOMES", "check_pair"]
 
 #: unit key -> the word on the axis
 UNITS = {"bits": "bits", "nats": "nats"}
@@ -91,7 +91,7 @@ class InformationView(View):
     """
 
     def __init__(self, p, q, *, k=0, unit="bits", canvas_factory=None):
-        p, q = _check_pair(p, q)
+        p, q = check_pair(p, q)
         self.n_outcomes = p.size
         V.check_unit(unit)
         _check_outcome(k, p.size)          # before the figure exists: nothing to clean up
@@ -190,7 +190,7 @@ class InformationView(View):
     def _set(self, p=None, q=None, k=None):
         """Set *p*, *q* and/or outlined outcome *k* (each may be left out); True if p changed."""
         r = self.readout
-        p, q = _check_pair(r["p"] if p is None else p, r["q"] if q is None else q)
+        p, q = check_pair(r["p"] if p is None else p, r["q"] if q is None else q)
         n = self.n_outcomes
         if p.size != n:
             V.fail("p and q", f"have {n} outcomes, as the view was built with",
@@ -244,8 +244,15 @@ class InformationView(View):
                 f"{r['unit']}")
 
 
-def _check_pair(p, q):
-    """p and q as 1-D probability vectors over the same 2..MAX_OUTCOMES outcomes."""
+def check_pair(p, q):
+    """p and q as 1-D probability vectors over the same 2..MAX_OUTCOMES outcomes.
+
+    Examples
+    --------
+    >>> p, q = check_pair([0.5, 0.5], (0.25, 0.75))
+    >>> q.tolist()
+    [0.25, 0.75]
+    """
     p = V.check_prob_vector(p, "p")
     q = V.check_prob_vector(q, "q")
     for name, arr in (("p", p), ("q", q)):

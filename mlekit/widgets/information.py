@@ -16,7 +16,7 @@ import numpy as np
 from .. import _validation as V
 from .. import information
 from ..plotting.format import fmt_number, fmt_vector
-from ..plotting.information import MAX_OUTCOMES, UNITS, InformationView
+from ..plotting.information import UNITS, InformationView, check_pair
 from ._canvas import live_canvas
 from .base import Explorer, readout_table
 
@@ -154,15 +154,7 @@ class InformationExplorer(Explorer):
 
 def _check_distributions(p, q):
     """p and q as probability vectors over the same 2..MAX_OUTCOMES outcomes, each >= MIN_PROB."""
-    p, q = _check_positive(p, "p"), _check_positive(q, "q")
-    for name, arr in (("p", p), ("q", q)):
-        if arr.ndim != 1 or not 2 <= arr.size <= MAX_OUTCOMES:
-            V.fail(name, f"be one probability vector over 2 to {MAX_OUTCOMES} outcomes",
-                   f"an array of shape {arr.shape}", "For example [0.5, 0.25, 0.125, 0.125].")
-    if p.size != q.size:
-        V.fail("p and q", "have the same number of outcomes", f"{p.size} and {q.size}",
-               "Give both a probability for every outcome.")
-    return p, q
+    return check_pair(_check_positive(p, "p"), _check_positive(q, "q"))
 
 
 def _check_positive(value, name):
