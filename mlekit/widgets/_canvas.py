@@ -7,8 +7,9 @@ Pillow's defaults is the slowest step of a slider move (about 14 ms for an
 800x540 figure here). :class:`LiveCanvas` keeps ipympl's protocol exactly
 (same full/diff modes, same bookkeeping as matplotlib's
 ``FigureCanvasWebAggCore.get_diff_image``) and only encodes the PNG with
-:func:`mlekit.plotting._png.encode_png` (no row filters, zlib level 1),
-which any browser decodes.
+:func:`mlekit.plotting._png.encode_sparse_png` (no row filters, zlib level 1,
+and the all-zero rows of a diff frame copied from a cache instead of
+compressed again), which any browser decodes.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import itertools
 import numpy as np
 from ipympl.backend_nbagg import Canvas, FigureManager
 
-from ..plotting._png import encode_png
+from ..plotting._png import encode_png, encode_sparse_png
 
 __all__ = ["LiveCanvas", "live_canvas"]
 
@@ -69,7 +70,7 @@ class LiveCanvas(Canvas):
         self._last_buff = buff.copy()
         self._force_full = False
         self._png_is_old = False
-        return encode_png(output.view(np.uint8).reshape((*output.shape, 4)))
+        return encode_sparse_png(output.view(np.uint8).reshape((*output.shape, 4)))
 
 
 def live_canvas(figure):
