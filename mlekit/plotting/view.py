@@ -61,6 +61,11 @@ class View:
         self._animated.append(artist)
         return artist
 
+    @property
+    def moving_artists(self) -> tuple:
+        """The artists registered with :meth:`animate`, in the order they are drawn."""
+        return tuple(self._animated)
+
     def _style(self):
         """Context manager applying the course style while artists are created."""
         return course_style()
