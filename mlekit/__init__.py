@@ -16,13 +16,13 @@ from __future__ import annotations
 import importlib
 
 from . import (autodiff, datasets, gradcheck, information, losses, models, neuron, nn, optim,
-               step_rules, surfaces)
+               step_rules, surfaces, training)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "autodiff", "datasets", "gradcheck", "information", "losses", "models", "neuron", "nn",
-    "optim", "step_rules", "surfaces",
+    "optim", "step_rules", "surfaces", "training",
     "__version__",
 ]
 

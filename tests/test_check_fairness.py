@@ -17,7 +17,7 @@ from scipy import optimize, special, stats
 
 from exercise_helpers import FAIL_MARK, PASS_MARK
 from mlekit.exercises import (lesson00, lesson01, lesson02, lesson03, lesson04, lesson05,
-                              lesson06, lesson08, lesson09, lesson10)
+                              lesson06, lesson08, lesson09, lesson10, lesson11)
 
 
 def sig_digits(value: float, digits: int) -> float:
@@ -146,6 +146,9 @@ RIGHT_FUNCTIONS = {
                              lambda m, v, t, b1, b2: (m / (1 - b1 ** t), v / (1 - b2 ** t))),
     "binomial_probability": (lesson01.check_binomial_probability,
                              lambda r, n, p: stats.binom.pmf(r, n, p)),
+    "test_nll": (lesson11.check_test_nll,
+                 lambda p, t: -np.mean(special.xlogy(np.eye(np.shape(p)[1])[np.asarray(t, int)],
+                                                     p).sum(axis=1))),
 }
 
 

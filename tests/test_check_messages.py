@@ -44,6 +44,9 @@ ANSWER_FORMS = {
            "δ² w²ₘ ReLU′", "-(2/N)", "2 / len(t)", "X.T @ delta1", "x_n delta1",
            "diag(s) - s s^T", "np.diag(s) - np.outer(s, s)", "s_i (1 - s_i)", "-s_i s_j",
            "s_i(δ_ij - s_j)"],
+    "11": ["np.flatnonzero(labels == c)", "round(test_fraction * n_c)", "round(f n_c)",
+           "probs[np.arange(n), labels]", "-np.mean(np.log(", "-(1/N) sum log y_hat",
+           "val_nll[e] < val_nll[best]", "e - best >= patience"],
 }
 
 

@@ -15,6 +15,7 @@ import fractions
 import importlib
 import inspect
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,9 +24,14 @@ from hypothesis import strategies as st
 
 from mlekit.exercises import _core
 
-CHECKS = [(f"lesson{i:02d}.{name}", getattr(module, name))
-          for i in range(11)
-          for module in [importlib.import_module(f"mlekit.exercises.lesson{i:02d}")]
+COURSE = Path(__file__).resolve().parents[1] / "course"
+
+#: every lesson module mlekit ships (lesson00 … lessonNN), found, not listed
+LESSON_MODULES = sorted(p.stem for p in Path(_core.__file__).parent.glob("lesson[0-9][0-9].py"))
+
+CHECKS = [(f"{stem}.{name}", getattr(module, name))
+          for stem in LESSON_MODULES
+          for module in [importlib.import_module(f"mlekit.exercises.{stem}")]
           for name in module.__all__ if name.startswith("check_")]
 
 
@@ -171,8 +177,9 @@ def test_no_edge_case_escapes_a_check(name, check, capsys):
 
 
 def test_the_strategies_cover_every_public_check():
-    for i in range(11):
-        module = importlib.import_module(f"mlekit.exercises.lesson{i:02d}")
+    assert len(LESSON_MODULES) == len(list(COURSE.glob("[0-9][0-9]_*.ipynb")))
+    for stem in LESSON_MODULES:
+        module = importlib.import_module(f"mlekit.exercises.{stem}")
         public = [n for n in module.__all__ if n.startswith("check_")]
         assert public and all(inspect.isfunction(getattr(module, n)) for n in public)
     assert len(CHECKS) >= 31
