@@ -64,7 +64,7 @@ def test_start_prepares_the_self_study_edition_and_prints_its_path(tmp_path, cap
     folder = tmp_path / "mlekit-course"
     lines = start(folder, capsys)
     assert lines[-1] == str(folder.resolve())
-    assert "11 added" in lines[0]
+    assert f"{len(LESSONS)} added" in lines[0]
     assert sorted(p.name for p in folder.glob("*.ipynb")) == LESSONS
     manifest = json.loads((folder / MANIFEST).read_text())
     assert manifest["edition"] == "self-study" and manifest["lessons"] == LESSONS
