@@ -66,6 +66,12 @@ scalars = st.one_of(
     st.builds(decimal.Decimal, st.integers(-10**6, 10**6)),
     st.sampled_from([decimal.Decimal("NaN"), decimal.Decimal("Infinity")]),
 )
+def _containers(children):
+    """Lists, tuples and dicts of junk: what st.recursive nests the leaves in."""
+    return st.one_of(st.lists(children, max_size=4), st.lists(children, max_size=4).map(tuple),
+                     st.dictionaries(st.text(max_size=3), children, max_size=2))
+
+
 junk_values = st.recursive(
     st.one_of(
         scalars,
@@ -84,9 +90,7 @@ junk_values = st.recursive(
         st.builds(lambda: np.array([1, "a"], dtype=object)),
         st.builds(lambda: np.array([], dtype=float)),
     ),
-    lambda children: st.one_of(st.lists(children, max_size=4),
-                               st.lists(children, max_size=4).map(tuple),
-                               st.dictionaries(st.text(max_size=3), children, max_size=2)),
+    _containers,
     max_leaves=6,
 )
 
