@@ -100,10 +100,7 @@ def difference(a, b):
 
 def background_of(view):
     """The canvas with only the cached background restored (what a blit starts from)."""
-    view.canvas.restore_region(view._background)
-    pixels = np.asarray(view.canvas.buffer_rgba()).copy()
-    view.refresh()
-    return pixels
+    return view.background_rgba()
 
 
 @pytest.fixture(params=EXPLORERS, scope="module")

@@ -112,6 +112,15 @@ class View:
             self.redraw()
         return np.asarray(self.canvas.buffer_rgba()).copy()
 
+    def background_rgba(self) -> np.ndarray:
+        """The pixels of the static part alone: the cached background, no moving artist."""
+        if self._background is None:
+            self.redraw()
+        self.canvas.restore_region(self._background)
+        pixels = np.asarray(self.canvas.buffer_rgba()).copy()
+        self._draw_animated()                 # put the moving artists back on the canvas
+        return pixels
+
     def to_png(self) -> bytes:
         """PNG of the figure as it looks now (what a saved notebook shows)."""
         return encode_png(self.to_rgba(), level=6)

@@ -79,7 +79,7 @@ def record_track(explorer, slider=None) -> Track:
     finally:
         view.refresh = refresh
         view.refresh()                           # the canvas shows the slider's value again
-    return Track(tuple(values), pack(book, frames, readouts))
+    return Track(tuple(values), pack(book, frames, readouts, values=values))
 
 
 def main() -> None:

@@ -22,10 +22,12 @@
 
   // ---- the figure canvas: ipympl draws each frame onto the first <canvas> of
   // .jupyter-matplotlib-canvas-div (the second one is the rubber-band overlay)
+  // (or, for the track player, its canvas.mlekit-track, listed first)
   const figureCanvases = (root) =>
-    Array.from(root.querySelectorAll('.jupyter-matplotlib-canvas-div'))
-      .map((div) => div.querySelector('canvas'))
-      .filter((c) => c !== null);
+    Array.from(root.querySelectorAll('canvas.mlekit-track')).concat(
+      Array.from(root.querySelectorAll('.jupyter-matplotlib-canvas-div'))
+        .map((div) => div.querySelector('canvas'))
+        .filter((c) => c !== null));
   const pixels = (canvas) => {
     if (canvas.width === 0 || canvas.height === 0) return new Uint32Array(0);
     const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;

@@ -190,6 +190,46 @@ def kernel_json(lab, path: str, code: str):
     return json.loads(stdout.strip().splitlines()[-1])
 
 
+def press_main_slider(lab, path: str):
+    """Press the arrow keys MOVES times on the main slider in *path*; time each repaint.
+
+    Returns (slider, final position, samples in ms, missed moves, unchanged repaints).
+    """
+    slider = kernel_json(lab, path, (
+        "import json; s = explorer.main_slider; print(json.dumps(dict(value=s.value, "
+        "min=s.min, max=s.max, step=s.step, description=s.description)))"))
+    positions = round((slider["max"] - slider["min"]) / slider["step"])
+    pos = round((slider["value"] - slider["min"]) / slider["step"])
+    direction = 1 if positions - pos >= pos else -1
+    panel_id = lab.page.evaluate(
+        "() => window.jupyterapp.shell.currentWidget && window.jupyterapp.shell.currentWidget.id")
+    handle = lab.page.locator(f'[id="{panel_id}"] .mlekit-main-slider .noUi-handle')
+    assert handle.count() == 1, f"expected one main-slider handle, found {handle.count()}"
+
+    samples, missed, unchanged = [], [], 0
+    if not lab.call("settle", path, QUIET_FRAMES, SETTLE_TIMEOUT_MS):
+        missed.append("the figure never settled before the first key press")
+    for move in range(MOVES if not missed else 0):
+        if not 0 <= pos + direction <= positions:   # bounce at either end
+            direction = -direction
+        pos += direction
+        lab.call("armRepaint", path, REPAINT_TIMEOUT_MS)
+        handle.press("ArrowRight" if direction > 0 else "ArrowLeft")
+        result = lab.call("repaint")
+        if result["ms"] is None:
+            missed.append(f"move {move + 1}: " + (
+                f"no repaint within {REPAINT_TIMEOUT_MS} ms of the key press"
+                if result["keySeen"] else "the key press never reached the page"))
+            continue
+        samples.append(result["ms"])
+        if not lab.call("settle", path, QUIET_FRAMES, SETTLE_TIMEOUT_MS):
+            missed.append(f"move {move + 1}: the figure kept changing after the move")
+            break
+        if not (result["changed"] or lab.call("changedSinceArm", path)):
+            unchanged += 1
+    return slider, pos, samples, missed, unchanged
+
+
 # -------------------------------------------------------------------- tests
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_notebook_runs_clean_in_jupyterlab(lab, notebook, browser_report):
@@ -228,38 +268,7 @@ def test_explorer_slider_repaints_figure(lab, explorer, browser_report):
         if problems:
             fail_with(problems, console, f"{explorer}.example() in JupyterLab")
 
-        slider = kernel_json(lab, path, (
-            "import json; s = explorer.main_slider; print(json.dumps(dict(value=s.value, "
-            "min=s.min, max=s.max, step=s.step, description=s.description)))"))
-        positions = round((slider["max"] - slider["min"]) / slider["step"])
-        pos = round((slider["value"] - slider["min"]) / slider["step"])
-        direction = 1 if positions - pos >= pos else -1
-        panel_id = lab.page.evaluate(
-            "() => window.jupyterapp.shell.currentWidget && window.jupyterapp.shell.currentWidget.id")
-        handle = lab.page.locator(f'[id="{panel_id}"] .mlekit-main-slider .noUi-handle')
-        assert handle.count() == 1, f"expected one main-slider handle, found {handle.count()}"
-
-        samples, missed, unchanged = [], [], 0
-        if not lab.call("settle", path, QUIET_FRAMES, SETTLE_TIMEOUT_MS):
-            missed.append("the figure never settled before the first key press")
-        for move in range(MOVES if not missed else 0):
-            if not 0 <= pos + direction <= positions:   # bounce at either end
-                direction = -direction
-            pos += direction
-            lab.call("armRepaint", path, REPAINT_TIMEOUT_MS)
-            handle.press("ArrowRight" if direction > 0 else "ArrowLeft")
-            result = lab.call("repaint")
-            if result["ms"] is None:
-                missed.append(f"move {move + 1}: " + (
-                    f"no repaint within {REPAINT_TIMEOUT_MS} ms of the key press"
-                    if result["keySeen"] else "the key press never reached the page"))
-                continue
-            samples.append(result["ms"])
-            if not lab.call("settle", path, QUIET_FRAMES, SETTLE_TIMEOUT_MS):
-                missed.append(f"move {move + 1}: the figure kept changing after the move")
-                break
-            if not (result["changed"] or lab.call("changedSinceArm", path)):
-                unchanged += 1
+        slider, pos, samples, missed, unchanged = press_main_slider(lab, path)
         after = kernel_json(lab, path, (
             "import json; print(json.dumps(dict(value=explorer.main_slider.value, "
             "errors=[o.get('text', '') for o in explorer.errors.outputs])))"))
@@ -281,6 +290,88 @@ def test_explorer_slider_repaints_figure(lab, explorer, browser_report):
 
     table = browser_report.add_latency(explorer, samples, unchanged=unchanged)
     print("\n" + next(row for row in table.splitlines() if row.startswith(explorer + " ")))
+
+
+#: explorers whose main slider the track player drives in the browser test (one of each kind)
+PLAYER_EXPLORERS = ["LikelihoodExplorer", "GaussianExplorer", "OptimizerExplorer"]
+#: browser canvas vs the kernel's Agg image: Chromium's anti-aliasing is not Agg's (see the test)
+PLAYER_MEAN_TOL, PLAYER_FAR_LEVELS, PLAYER_FAR_SHARE = 1.5, 64, 0.015
+
+
+@pytest.mark.parametrize("explorer", PLAYER_EXPLORERS)
+def test_track_player_repaints_in_the_browser(lab, explorer, browser_report):
+    """The track player (mlekit.widgets.player) repaints a key press with no kernel round trip.
+
+    Latency is measured exactly as for the kernel-drawn figure and reported in the same table
+    as "<explorer> (track)". After the presses, the player's canvas is compared with the
+    kernel's own Agg rendering at the slider's value, and its readout text with the kernel's.
+    """
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    path = write_scratch_notebook(lab.server.root, f"browser_track_{explorer}.ipynb", (
+        "import ipywidgets as w\n"
+        "import mlekit as mk\n"
+        "from mlekit.widgets.player import track_player\n"
+        "mk.plotting.use_course_style()\n"
+        f"explorer = mk.widgets.{explorer}.example()\n"
+        'explorer.main_slider.add_class("mlekit-main-slider")\n'
+        "player = track_player(explorer)\n"
+        "w.VBox([explorer.main_slider, player])\n"))
+    console_start = len(lab.console)
+    try:
+        report, console, _ = run_notebook(lab, path)
+        problems = problems_in(report)
+        if not report["figures"]:
+            problems.append("no track canvas found in the output")
+        if problems:
+            fail_with(problems, console, f"track player of {explorer}.example() in JupyterLab")
+        slider, pos, samples, missed, unchanged = press_main_slider(lab, path)
+        kernel = kernel_json(lab, path, (
+            "import json, base64, html, re; v = explorer.view; v.refresh(); "
+            "print(json.dumps(dict(value=explorer.main_slider.value, png=base64.b64encode("
+            "v.to_png()).decode(), readout=html.unescape(re.sub('<[^>]+>', '', "
+            "explorer.readout.value)))))"))
+        page = lab.page.evaluate(
+            "() => { const c = document.querySelector('canvas.mlekit-track'); const r = c.parentElement.querySelector("
+            "'.mlekit-track-readout'); return {png: c.toDataURL('image/png'), "
+            "readout: r.textContent}; }")
+        console = lab.console_since(console_start)
+    finally:
+        lab.close(path)
+
+    def rgba(data):
+        with Image.open(io.BytesIO(data)) as image:
+            return np.asarray(image.convert("RGBA")).astype(int)
+
+    truth = rgba(base64.b64decode(kernel["png"]))
+    shown = rgba(base64.b64decode(page["png"].split(",", 1)[1]))
+    problems = list(missed)
+    expected = slider["min"] + pos * slider["step"]
+    if abs(kernel["value"] - expected) > slider["step"] / 2:
+        problems.append(f"the kernel's slider is at {kernel['value']}, expected {expected:g}")
+    if shown.shape != truth.shape:
+        problems.append(f"the player's canvas is {shown.shape[:2]}, the figure {truth.shape[:2]}")
+    else:
+        side_by_side = np.concatenate([shown, truth], axis=0).astype(np.uint8)
+        artifact = browser_report.artifact(f"track_{explorer}.png")
+        Image.fromarray(side_by_side).save(artifact)          # the player above, the kernel below
+        diff = np.abs(shown - truth)
+        mean, far = diff.mean(), (diff.max(axis=2) > PLAYER_FAR_LEVELS).mean()
+        print(f"\n{explorer} (track): browser canvas vs kernel Agg: mean {mean:.3f} levels, "
+              f"{100 * far:.2f} % of pixels off by > {PLAYER_FAR_LEVELS}")
+        if mean > PLAYER_MEAN_TOL or far > PLAYER_FAR_SHARE:
+            problems.append(f"the player's frame differs from the kernel's figure: mean {mean:.2f} "
+                            f"levels, {100 * far:.2f} % of pixels far off")
+    if " ".join(page["readout"].split()) != " ".join(kernel["readout"].split()):
+        problems.append(f"readout shown {page['readout']!r}, the kernel's {kernel['readout']!r}")
+    if problems:
+        fail_with(problems, console, f"{explorer}: the track player")
+    table = browser_report.add_latency(f"{explorer} (track)", samples, unchanged=unchanged)
+    print(next(row for row in table.splitlines() if row.startswith(explorer + " (track)")))
 
 
 def test_korean_labels_screenshot(lab, browser_report):
