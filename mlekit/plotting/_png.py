@@ -28,16 +28,26 @@ def encode_png(rgba, level: int = 1) -> bytes:
     >>> encode_png(np.zeros((2, 3, 4), np.uint8))[:8] == _SIGNATURE
     True
     """
-    rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
-    if rgba.ndim != 3 or rgba.shape[2] != 4:
-        raise ValueError(f"rgba must have shape (height, width, 4), got {rgba.shape}.")
+    rgba = _checked(rgba)
     h, w, _ = rgba.shape
     raw = np.empty((h, w * 4 + 1), dtype=np.uint8)
     raw[:, 0] = 0                      # filter type 0 (None) on every row
     raw[:, 1:] = rgba.reshape(h, w * 4)
-    header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)   # 8-bit RGBA
+    return _png(w, h, zlib.compress(raw, level))
+
+
+def _checked(rgba) -> np.ndarray:
+    rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
+    if rgba.ndim != 3 or rgba.shape[2] != 4:
+        raise ValueError(f"rgba must have shape (height, width, 4), got {rgba.shape}.")
+    return rgba
+
+
+def _png(w: int, h: int, idat: bytes) -> bytes:
+    """The PNG file of an 8-bit RGBA image whose compressed rows are *idat*."""
+    header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)
     return (_SIGNATURE + _chunk(b"IHDR", header)
-            + _chunk(b"IDAT", zlib.compress(raw, level)) + _chunk(b"IEND", b""))
+            + _chunk(b"IDAT", idat) + _chunk(b"IEND", b""))
 
 
 # --------------------------------------------------------------------------
@@ -92,9 +102,7 @@ def encode_sparse_png(rgba, level: int = 1) -> bytes:
     >>> idat(encode_sparse_png(frame)) == idat(encode_png(frame))
     True
     """
-    rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
-    if rgba.ndim != 3 or rgba.shape[2] != 4:
-        raise ValueError(f"rgba must have shape (height, width, 4), got {rgba.shape}.")
+    rgba = _checked(rgba)
     h, w, _ = rgba.shape
     rows = rgba.reshape(h, w * 4)
     row_bytes = w * 4 + 1                      # the filter byte (0, None) and the pixels
@@ -117,8 +125,5 @@ def encode_sparse_png(rgba, level: int = 1) -> bytes:
         else:
             parts += _zero_rows(row_bytes, n, level)
             b = (b + n * row_bytes * a) % _ADLER_MOD
-    stream = (_ZLIB_HEADER + b"".join(parts) + _FINAL_BLOCK
-              + struct.pack(">I", (b << 16) | a))
-    header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)
-    return (_SIGNATURE + _chunk(b"IHDR", header)
-            + _chunk(b"IDAT", stream) + _chunk(b"IEND", b""))
+    return _png(w, h, _ZLIB_HEADER + b"".join(parts) + _FINAL_BLOCK
+                + struct.pack(">I", (b << 16) | a))

@@ -190,6 +190,16 @@ def kernel_json(lab, path: str, code: str):
     return json.loads(stdout.strip().splitlines()[-1])
 
 
+def run_clean_with_figure(lab, path: str, what: str) -> None:
+    """Run *path*; fail (saying *what* ran) unless it ran clean and shows a painted figure."""
+    report, console, _ = run_notebook(lab, path)
+    problems = problems_in(report)
+    if not report["figures"]:
+        problems.append("no live figure (ipympl canvas or track canvas) found in the output")
+    if problems:
+        fail_with(problems, console, what)
+
+
 def press_main_slider(lab, path: str):
     """Press the arrow keys MOVES times on the main slider in *path*; time each repaint.
 
@@ -261,13 +271,7 @@ def test_explorer_slider_repaints_figure(lab, explorer, browser_report):
                                   explorer_source(f"mk.widgets.{explorer}.example()"))
     console_start = len(lab.console)
     try:
-        report, console, _ = run_notebook(lab, path)
-        problems = problems_in(report)
-        if not report["figures"]:
-            problems.append("no live figure found in the explorer's output")
-        if problems:
-            fail_with(problems, console, f"{explorer}.example() in JupyterLab")
-
+        run_clean_with_figure(lab, path, f"{explorer}.example() in JupyterLab")
         slider, pos, samples, missed, unchanged = press_main_slider(lab, path)
         after = kernel_json(lab, path, (
             "import json; print(json.dumps(dict(value=explorer.main_slider.value, "
@@ -323,12 +327,7 @@ def test_track_player_repaints_in_the_browser(lab, explorer, browser_report):
         "w.VBox([explorer.main_slider, player])\n"))
     console_start = len(lab.console)
     try:
-        report, console, _ = run_notebook(lab, path)
-        problems = problems_in(report)
-        if not report["figures"]:
-            problems.append("no track canvas found in the output")
-        if problems:
-            fail_with(problems, console, f"track player of {explorer}.example() in JupyterLab")
+        run_clean_with_figure(lab, path, f"track player of {explorer}.example() in JupyterLab")
         slider, pos, samples, missed, unchanged = press_main_slider(lab, path)
         kernel = kernel_json(lab, path, (
             "import json, base64, html, re; v = explorer.view; v.refresh(); "
