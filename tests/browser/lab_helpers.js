@@ -230,6 +230,51 @@
       return !samePixels(pixels(watchedFigure(path)), this._baseline);
     },
 
+    // ---- a burst of key presses (bench_burst.py)
+    // Dispatch `presses` keydown events for `key` on the element matching `selector` in
+    // `path`, one every `intervalMs`, and watch the figure's canvas on every animation
+    // frame until it has been quiet (no draw, no pixel change, kernel idle) for `quietMs`.
+    // Returns how many animation frames showed a new picture (a draw or changed pixels)
+    // from the first press on, and the time from the last press to the last such frame.
+    async burst(path, selector, key, presses, intervalMs, quietMs, timeoutMs) {
+      const canvas = watchedFigure(path);
+      const target = panelOf(path).node.querySelector(selector);
+      if (!target) throw new Error(`nothing matches ${selector} in ${path}`);
+      target.focus();
+      let last = pixels(canvas), draws = canvas.__mlekitDraws;
+      let frames = 0, lastChange = null, lastPress = null, watching = true;
+      const watch = () => {
+        if (!watching) return;
+        const now = pixels(canvas);
+        if (canvas.__mlekitDraws !== draws || !samePixels(now, last)) {
+          frames++;
+          lastChange = performance.now();
+        }
+        last = now;
+        draws = canvas.__mlekitDraws;
+        requestAnimationFrame(watch);
+      };
+      requestAnimationFrame(watch);
+      const start = performance.now();
+      for (let i = 0; i < presses; i++) {
+        const due = start + i * intervalMs;
+        while (performance.now() < due) await new Promise((r) => setTimeout(r, due - performance.now()));
+        lastPress = performance.now();
+        target.dispatchEvent(new KeyboardEvent('keydown', { key, code: key, bubbles: true, cancelable: true }));
+      }
+      const deadline = performance.now() + timeoutMs;
+      while (performance.now() < deadline) {
+        await nextFrame();
+        const kernel = kernelOf(path);
+        const since = performance.now() - (lastChange === null ? lastPress : Math.max(lastChange, lastPress));
+        if (since > quietMs && kernel && kernel.status === 'idle') break;
+      }
+      watching = false;
+      return { frames, lastPress: lastPress - start, lastChange: lastChange === null ? null : lastChange - start,
+               lagMs: lastChange === null ? null : lastChange - lastPress,
+               spanMs: lastPress - start, settled: performance.now() < deadline };
+    },
+
     // ---- the self-study edition (test_selfstudy.py)
     // Tag every cell's node with its index and nbgrader grade id, for Playwright locators.
     tagCells(path) {
