@@ -6,15 +6,13 @@ outlines, styles and clip boxes) over the view's cached background, and the
 pixels are compared with the view's own Agg rendering at the same slider
 value. Readouts are compared with the explorer's readout after a real move.
 
-Tolerance: lines, patches and markers replay exactly (the same rasteriser), but
-text is recorded as glyph outlines while Agg draws text from hinted FreeType
-bitmaps at whole pixels, so glyph edges differ by up to a pixel. Measured: for
-the eight explorers with a few labels the worst frame differs by a mean of
-0.29 levels (of 255) per channel, with 0.39 % of pixels off by more than 64
-levels (text edges). We allow 0.5 levels and 0.5 % (about twice the measured
-worst). BackpropExplorer (30 labels and little else) is 2.4 to 3.8 levels and
-1.8 to 3.2 % off: its text does not yet meet the tolerance and the test says so
-(a strict xfail; the fix is to record Agg's own text bitmaps). So that no tolerance hides a wrong frame, the frame
+Tolerance: lines, patches, markers and text replay with Agg itself (text from
+the coverage masks Agg drew, composited over the background), so what differs
+is the masks' 16 levels and rounding. Measured worst frame per explorer: 0.02 to
+0.13 levels (of 255) mean per channel and at most 0.13 % of pixels off by more
+than 64 (LossSurfaceExplorer); before text was recorded as Agg's bitmaps,
+BackpropExplorer's 30 labels were 2.4 to 3.8 levels off, now 0.02. We allow
+0.5 levels and 0.5 %, about four times the measured worst. So that no tolerance hides a wrong frame, the frame
 of the slider's other end must be at least twice as far off as the right
 one, compared on 4x4-pixel block averages (which even out glyph-edge
 jitter but not a moved or missing artist).
@@ -84,6 +82,24 @@ def replay(doc, index, background, dpi=100):
             gc.set_linewidth(0)
             to_display = Affine2D(np.array([[a, c, e], [-b, -d, h - f], [0, 0, 1]], float))
             renderer.draw_path(gc, _path(coords, codes), to_display, face)
+        elif kind == "bitmap":     # Agg's own text coverage, composited source-over
+            mask_i, left, top = rest
+            mw, mh, data = doc["masks"][mask_i]
+            alpha = np.frombuffer(data, np.uint8).reshape(mh, mw) / 255.0
+            buffer = np.asarray(renderer.buffer_rgba())
+            inside = np.zeros((h, w), bool)
+            inside[top:top + mh, left:left + mw] = True
+            if clip_i >= 0:     # pixels whose centres lie in the clip box
+                x, y, cw, ch = doc["clips"][clip_i]
+                cols, rows = np.arange(w) + 0.5, np.arange(h) + 0.5
+                inside &= ((rows >= y) & (rows <= y + ch))[:, None] & \
+                    ((cols >= x) & (cols <= x + cw))[None, :]
+            a = np.zeros((h, w))
+            a[top:top + mh, left:left + mw] = alpha
+            a = np.where(inside, a, 0.0)[..., None]
+            colour = np.array(face[:3]) * 255
+            rgb = buffer[..., :3] * (1 - a) + colour * a
+            buffer[..., :3] = np.round(rgb).astype(np.uint8)
         gc.restore()
     return np.asarray(renderer.buffer_rgba()).copy()
 
@@ -118,10 +134,6 @@ def positions_to_check(track, n=4):
 
 def test_every_frame_replays_to_the_agg_rendering_and_readout(recorded, request):
     explorer, track, doc = recorded
-    if type(explorer).__name__ == "BackpropExplorer":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "text-heavy figure: glyph outlines differ from Agg's hinted text bitmaps by "
-            "2.4-3.8 levels on average; to fix, record Agg's text bitmaps")))
     background = background_of(explorer.view)
     worst = (0.0, 0.0)
     for i in positions_to_check(track):
@@ -161,3 +173,29 @@ def test_tracks_are_small_enough_for_the_wire(recorded):
     explorer, track, doc = recorded
     assert track.positions == len(grid(explorer.main_slider)) == len(doc["frames"])
     assert len(track.data) <= 300 * 1024
+
+
+def test_text_as_glyph_outlines_still_replays():
+    """``text="path"`` records outlines ("text" ops) in place of bitmaps, within the tolerance."""
+    explorer = widgets.LikelihoodExplorer.example()
+    track = record_track(explorer, text="path")
+    doc = unpack(track.data)
+    kinds = {op[0] for frame in doc["frames"] for op in frame}
+    assert "text" in kinds and "bitmap" not in kinds and not doc["masks"]
+    background = background_of(explorer.view)
+    i = track.positions // 3
+    explorer.main_slider.value = track.values[i]
+    mean, far = difference(replay(doc, i, background), explorer.view.to_rgba())
+    explorer.close()
+    assert mean <= MEAN_TOL and far <= FAR_SHARE, (mean, far)
+
+
+def test_bitmap_text_is_recorded_as_masks():
+    explorer = widgets.BackpropExplorer.example()
+    doc = unpack(record_track(explorer).data)
+    explorer.close()
+    kinds = {op[0] for frame in doc["frames"] for op in frame}
+    assert "bitmap" in kinds and "text" not in kinds
+    for width, height, pixels in doc["masks"]:
+        assert len(pixels) == width * height and max(pixels) > 0
+        assert all(p % 17 == 0 for p in pixels)              # 16 levels

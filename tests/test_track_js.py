@@ -5,6 +5,8 @@ functions on many inputs, against independent references:
 
 * ``nearest(values, v)`` against a brute-force argmin (numpy), ties going to the lower
   index as numpy's does, on hypothesis-generated sorted grids and query points;
+* ``unpack(bytes)`` against :func:`mlekit.plotting.track.unpack` on a real explorer's track
+  (the document and every text mask's bytes), and its refusal of bytes that are not a track;
 * ``pathOf(coords, codes)`` against matplotlib's own reading of a path
   (``Path.iter_segments``): the moveTo / lineTo / quadraticCurveTo / bezierCurveTo /
   closePath calls it makes on a recording ``Path2D`` stand-in, for real paths (a glyph
@@ -42,21 +44,34 @@ globalThis.Path2D = class { constructor() { this.calls = []; }
   moveTo(...a) { this.calls.push(['M', ...a]); } lineTo(...a) { this.calls.push(['L', ...a]); }
   quadraticCurveTo(...a) { this.calls.push(['Q', ...a]); }
   bezierCurveTo(...a) { this.calls.push(['C', ...a]); } closePath() { this.calls.push(['Z']); } };
-const { nearest, pathOf } = await import(%s);
+const { nearest, pathOf, unpack } = await import(%s);
 const input = JSON.parse(require_stdin());
-const out = input.map(([fn, args]) => fn === 'nearest' ? nearest(...args) : pathOf(...args).calls);
+const out = [];
+for (const [fn, args] of input) {
+  if (fn === 'nearest') out.push(nearest(...args));
+  else if (fn === 'pathOf') out.push(pathOf(...args).calls);
+  else {    // unpack: base64 in, the document out with each mask's bytes as a list
+    const doc = await unpack(new DataView(Uint8Array.from(Buffer.from(args[0], 'base64')).buffer));
+    doc.masks = doc.masks.map(([w, h, a]) => [w, h, Array.from(a)]);
+    out.push(doc);
+  }
+}
 process.stdout.write(JSON.stringify(out));
 """
 
 
-def run_js(calls: list) -> list:
-    """Evaluate ``[[name, args], ...]`` in Node against track.js; return the results."""
-    script = HARNESS.replace("require_stdin()", "require('fs').readFileSync(0, 'utf8')") % (
-        json.dumps(TRACK_JS.as_uri()),)
-    script = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);\n" \
-        + script
-    done = subprocess.run([NODE, "--input-type=module", "-e", script], input=json.dumps(calls),
+def node(calls: list) -> subprocess.CompletedProcess:
+    """Evaluate ``[[name, args], ...]`` in Node against track.js."""
+    script = ("import { createRequire } from 'module'; const require = createRequire(import.meta.url);\n"
+              + HARNESS.replace("require_stdin()", "require('fs').readFileSync(0, 'utf8')")
+              % (json.dumps(TRACK_JS.as_uri()),))
+    return subprocess.run([NODE, "--input-type=module", "-e", script], input=json.dumps(calls),
                           capture_output=True, text=True, timeout=60, check=False)
+
+
+def run_js(calls: list) -> list:
+    """The results of *calls* (see :func:`node`); fails on any error in Node."""
+    done = node(calls)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -132,3 +147,29 @@ def test_path_of_draws_what_matplotlib_reads(name):
         assert {call[0] for call in got} >= {"M", "Q", "Z"}       # TrueType outlines: quadratics
     if name == "circle":
         assert "C" in {call[0] for call in got}
+
+
+# --------------------------------------------------------------- unpack
+def test_unpack_reads_what_python_packed():
+    import base64
+
+    from mlekit.plotting.track import unpack
+    from mlekit.widgets import BackpropExplorer
+    from mlekit.widgets.track import record_track
+
+    explorer = BackpropExplorer.example()          # text-heavy: many masks
+    data = record_track(explorer).data
+    explorer.close()
+    expected = unpack(data)
+    (got,) = run_js([["unpack", [base64.b64encode(data).decode()]]])
+    assert len(expected["masks"]) > 10
+    assert got["masks"] == [[w, h, list(m)] for w, h, m in expected["masks"]]
+    del got["masks"], expected["masks"]
+    assert got == expected
+
+
+def test_unpack_refuses_bytes_that_are_not_a_track():
+    import base64
+
+    done = node([["unpack", [base64.b64encode(b"\x78\x9c not a track").decode()]]])
+    assert done.returncode != 0 and "not a track" in done.stderr

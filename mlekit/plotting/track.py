@@ -10,19 +10,22 @@ dashes and clip boxes — instead of rasterising it. The front end
 value over the cached background by itself, with no kernel in the loop.
 
 Everything is recorded from matplotlib's own drawing calls, so a frame shows
-what Agg would draw; text is recorded as matplotlib's glyph outlines
-(``TextToPath``) placed with Agg's own text metrics. The kernel's Agg image
-and the browser's canvas differ only in anti-aliasing and text hinting (the
-fidelity test in ``tests/browser`` measures by how much).
+what Agg would draw. Text is recorded as the coverage mask Agg itself draws
+(hinting and all), cropped to its pixels and kept at 16 levels; a mask that
+recurs (the same label, another frame) is stored once. ``Book(text="path")``
+records glyph outlines (``TextToPath``) instead: smaller, but up to a pixel
+off at glyph edges, since a canvas does not hint. The kernel's Agg image and
+the browser's canvas then differ only in the anti-aliasing of lines and
+curves (``tests/test_track.py`` and the browser test measure by how much).
 
 The wire format is deliberately plain (see :func:`pack`): a JSON document
 
-``{"w", "h", "styles", "clips", "shapes", "frames", "readouts"}``
+``{"w", "h", "styles", "clips", "shapes", "masks", "frames", "readouts", ...}``
 
 compressed with zlib, where ``styles`` and ``clips`` are shared tables,
-``shapes`` the glyph outlines (one per distinct string and font) and each
-frame a list of drawing operations referring to them. Coordinates are
-integers in 1/8 px from the top left, as a canvas counts them.
+``shapes`` glyph outlines and ``masks`` text bitmaps (whose pixels follow the
+document), and each frame a list of drawing operations referring to them.
+Coordinates are integers in 1/8 px from the top left, as a canvas counts them.
 
 >>> import numpy as np
 >>> from matplotlib.figure import Figure
@@ -41,6 +44,7 @@ integers in 1/8 px from the top left, as a canvas counts them.
 from __future__ import annotations
 
 import json
+import struct
 import zlib
 
 import numpy as np
@@ -69,10 +73,15 @@ class Book:
     many frames draw is sent once.
     """
 
-    def __init__(self, width, height):
+    def __init__(self, width, height, *, text="bitmap"):
+        if text not in ("bitmap", "path"):
+            raise ValueError(f"Book: text must be 'bitmap' or 'path', got {text!r}")
         self.width, self.height = int(width), int(height)
-        self.styles, self.clips, self.shapes = [], [], []
+        self.text = text
+        self.styles, self.clips, self.shapes, self.masks = [], [], [], []
         self._index = {}
+        self._scratch, self._dpi = None, 100.0     # the renderer sets the figure's dpi
+        self._drawn = {}         # (string, font, angle, x, y, alpha, ...) -> (mask, left, top)
 
     def _find(self, table, key, entry):
         found = self._index.get((id(table), key))
@@ -101,9 +110,46 @@ class Book:
             self.shapes.append(_path_data(vertices, codes, flip=None))
         return found
 
+    def text_mask(self, gc, x, y, s, prop, angle, ismath, mtext, alpha):
+        """``(mask index, left, top)`` of the text Agg draws at (x, y), recorded once.
+
+        The text is drawn by a real :class:`RendererAgg` of the canvas's size, in
+        black at *alpha*, onto a transparent buffer; its alpha channel, cropped to
+        the pixels it covers, is Agg's own coverage, hinting and all. Identical
+        masks (the same label at another place) are stored once.
+        """
+        key = (s, hash(prop), float(angle), float(x), float(y), round(alpha, 4), bool(ismath),
+               bool(gc.get_antialiased()))
+        found = self._drawn.get(key)
+        if found is not None:
+            return found
+        if self._scratch is None:
+            self._scratch = RendererAgg(self.width, self.height, self._dpi)
+        scratch = self._scratch
+        scratch.clear()
+        ink = scratch.new_gc()
+        ink.set_foreground((0, 0, 0, alpha), isRGBA=True)
+        ink.set_antialiased(gc.get_antialiased())
+        # Agg counts y from the top (its flipy() is True, ours False)
+        scratch.draw_text(ink, x, self.height - y, s, prop, angle, ismath=ismath, mtext=mtext)
+        ink.restore()
+        coverage = np.asarray(scratch.buffer_rgba())[..., 3]
+        rows, cols = np.flatnonzero(coverage.any(axis=1)), np.flatnonzero(coverage.any(axis=0))
+        if not len(rows):
+            found = self._drawn[key] = (-1, 0, 0)
+            return found
+        top, left = int(rows[0]), int(cols[0])
+        crop = coverage[top:rows[-1] + 1, left:cols[-1] + 1]
+        # 16 coverage levels (a multiple of 17): at most 8/255 off on a glyph's edge pixels,
+        # and half the bytes on the wire for text that changes at every position
+        data = (np.round(crop / 17.0) * 17).astype(np.uint8).tobytes()
+        index = self._find(self.masks, (crop.shape, data), [crop.shape[1], crop.shape[0], data])
+        found = self._drawn[key] = (index, left, top)
+        return found
+
     def table(self) -> dict:
         return {"w": self.width, "h": self.height, "styles": self.styles,
-                "clips": self.clips, "shapes": self.shapes}
+                "clips": self.clips, "shapes": self.shapes, "masks": self.masks}
 
 
 def _path_data(vertices, codes, *, flip):
@@ -132,6 +178,7 @@ class RecordingRenderer(RendererBase):
     def __init__(self, book, dpi):
         super().__init__()
         self.book, self.dpi = book, dpi
+        book._dpi = dpi
         self._agg = RendererAgg(book.width, book.height, dpi)
         self.ops = []
 
@@ -224,6 +271,14 @@ class RecordingRenderer(RendererBase):
             rgba[3] = gc.get_alpha()
         if rgba[3] <= 0:
             return
+        if self.book.text == "bitmap":
+            mask, left, top = self.book.text_mask(gc, x, y, s, prop, angle, ismath, mtext, rgba[3])
+            if mask >= 0:
+                style = self.book.style(fill=_css([*rgba[:3], 1.0]), stroke=None, lw=0,
+                                        cap="butt", join="miter")
+                self.ops.append(["bitmap", style, self.book.clip(gc.get_clip_rectangle()),
+                                 mask, left, top])
+            return
         verts, codes = self._text2path.get_text_path(prop, s, ismath=ismath)
         if not len(verts):
             return
@@ -253,12 +308,20 @@ def record(book, artists, figure):
 
 
 def pack(book, frames, readouts=None, **extra) -> bytes:
-    """The zlib-compressed JSON of a track: *book*'s tables, *frames* and *readouts*.
+    """A track on the wire: *book*'s tables, *frames* and *readouts*, compressed.
 
     *readouts* (one HTML string per frame) are stored once each and referred to by
-    index.
+    index. The bytes are ``b"MLK1"``, the length of the document part (4 bytes, big
+    endian), the document as zlib-compressed JSON, then the text masks' pixels (one
+    byte each, mask after mask) compressed with zlib; the document's ``masks`` list
+    ``[width, height, offset]`` for each.
     """
     table = book.table()
+    blob, masks = bytearray(), []
+    for width, height, data in book.masks:
+        masks.append([width, height, len(blob)])
+        blob += data
+    table["masks"] = masks
     if readouts is not None:
         distinct, index = [], {}
         for text in readouts:
@@ -269,9 +332,16 @@ def pack(book, frames, readouts=None, **extra) -> bytes:
         table["readouts"] = [index[text] for text in readouts]
     table["frames"] = frames
     table.update(extra)
-    return zlib.compress(json.dumps(table, separators=(",", ":")).encode("utf-8"), 6)
+    document = zlib.compress(json.dumps(table, separators=(",", ":")).encode("utf-8"), 6)
+    return b"MLK1" + struct.pack(">I", len(document)) + document + zlib.compress(bytes(blob), 6)
 
 
 def unpack(data: bytes) -> dict:
-    """The track document packed by :func:`pack`."""
-    return json.loads(zlib.decompress(data).decode("utf-8"))
+    """The track document packed by :func:`pack`; each mask as ``[width, height, bytes]``."""
+    if data[:4] != b"MLK1":
+        raise ValueError("unpack: not a track (it does not start with b'MLK1')")
+    (length,) = struct.unpack(">I", data[4:8])
+    doc = json.loads(zlib.decompress(data[8:8 + length]).decode("utf-8"))
+    blob = zlib.decompress(data[8 + length:])
+    doc["masks"] = [[w, h, blob[at:at + w * h]] for w, h, at in doc["masks"]]
+    return doc

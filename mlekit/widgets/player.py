@@ -40,7 +40,7 @@ class TrackPlayer(anywidget.AnyWidget):
     _esm = Path(__file__).with_name("track.js")
     #: the slider's value (jslinked to the slider)
     value = traitlets.Float(0.0).tag(sync=True)
-    #: zlib-compressed JSON from :func:`mlekit.plotting.track.pack`, with the slider values
+    #: the packed track (:func:`mlekit.plotting.track.pack`), with the slider values
     track = traitlets.Bytes(b"").tag(sync=True)
     #: PNG of the figure without its moving artists
     background = traitlets.Bytes(b"").tag(sync=True)

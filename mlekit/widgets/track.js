@@ -8,10 +8,40 @@
 
 const SCALE = 8; // coordinates arrive as integers in 1/8 px
 
-function inflate(view) {
-  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+function inflate(bytes) {
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
-  return new Response(stream).text().then(JSON.parse);
+  return new Response(stream);
+}
+
+// The track's two parts (mlekit.plotting.track.pack): b"MLK1", the document's length
+// (4 bytes, big endian), the zlib'd JSON document, then the zlib'd text-mask pixels.
+export async function unpack(view) {
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  const magic = String.fromCharCode(...bytes.subarray(0, 4));
+  if (magic !== "MLK1") throw new Error(`not a track: starts with ${JSON.stringify(magic)}`);
+  const length = new DataView(bytes.buffer, bytes.byteOffset + 4, 4).getUint32(0);
+  const doc = await inflate(bytes.subarray(8, 8 + length)).json();
+  const blob = new Uint8Array(await inflate(bytes.subarray(8 + length)).arrayBuffer());
+  doc.masks = doc.masks.map(([w, h, at]) => [w, h, blob.subarray(at, at + w * h)]);
+  return doc;
+}
+
+// A canvas holding text mask `index` in colour `fill` (Agg's coverage as alpha).
+function maskImage(doc, index, fill, cache) {
+  const key = `${index} ${fill}`;
+  let image = cache.get(key);
+  if (image) return image;
+  const [w, h, alpha] = doc.masks[index];
+  const rgb = fill.match(/[\d.]+/g).map(Number);
+  const data = new ImageData(w, h);
+  for (let i = 0; i < w * h; i++) {
+    data.data[4 * i] = rgb[0]; data.data[4 * i + 1] = rgb[1]; data.data[4 * i + 2] = rgb[2];
+    data.data[4 * i + 3] = alpha[i];
+  }
+  image = new OffscreenCanvas(w, h);
+  image.getContext("2d").putImageData(data, 0, 0);
+  cache.set(key, image);
+  return image;
 }
 
 // A Path2D from matplotlib's vertices and codes (1 move, 2 line, 3 quadratic, 4 cubic,
@@ -96,6 +126,8 @@ export function paint(ctx, doc, index, background, cache) {
       }
       ctx.setTransform(...op[4]);
       ctx.fill(shape);
+    } else if (kind === "bitmap") {
+      ctx.drawImage(maskImage(doc, op[3], style.fill, cache), op[4], op[5]);
     }
     ctx.restore();
   }
@@ -126,7 +158,7 @@ function render({ model, el }) {
     const track = model.get("track");
     const png = model.get("background");
     if (!track || !track.byteLength) return;
-    const next = await inflate(track);
+    const next = await unpack(track);
     if (png && png.byteLength) {
       const blob = new Blob([new Uint8Array(png.buffer, png.byteOffset, png.byteLength)],
                             { type: "image/png" });

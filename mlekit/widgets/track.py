@@ -57,13 +57,17 @@ def grid(slider) -> list:
     return values
 
 
-def record_track(explorer, slider=None) -> Track:
-    """Record the frame and the readout at every position of *slider* (default: the main one)."""
+def record_track(explorer, slider=None, *, text="bitmap") -> Track:
+    """Record the frame and the readout at every position of *slider* (default: the main one).
+
+    *text* is how labels are recorded: ``"bitmap"`` (Agg's own pixels) or ``"path"``
+    (glyph outlines; see :mod:`mlekit.plotting.track`).
+    """
     slider = explorer.main_slider if slider is None else slider
     view = explorer.view
     renderer = view.canvas.get_renderer()               # the Agg buffer's size
     width, height = int(renderer.width), int(renderer.height)
-    book = Book(width, height)
+    book = Book(width, height, text=text)
     values = grid(slider)
     start = slider.value
     frames, readouts = [], []

@@ -297,9 +297,12 @@ def test_explorer_slider_repaints_figure(lab, explorer, browser_report):
 
 
 #: explorers whose main slider the track player drives in the browser test (one of each kind)
-PLAYER_EXPLORERS = ["LikelihoodExplorer", "GaussianExplorer", "OptimizerExplorer"]
-#: browser canvas vs the kernel's Agg image: Chromium's anti-aliasing is not Agg's (see the test)
-PLAYER_MEAN_TOL, PLAYER_FAR_LEVELS, PLAYER_FAR_SHARE = 1.5, 64, 0.015
+PLAYER_EXPLORERS = ["LikelihoodExplorer", "GaussianExplorer", "OptimizerExplorer",
+                    "BackpropExplorer"]
+#: browser canvas vs the kernel's Agg image. Text arrives as Agg's own coverage masks, so what
+#: differs is Chromium's anti-aliasing of lines and curves: measured worst 0.19 levels mean and
+#: 0.18 % of pixels off by more than 64 (Gaussian, Optimizer); allowed: 0.5 and 0.5 %
+PLAYER_MEAN_TOL, PLAYER_FAR_LEVELS, PLAYER_FAR_SHARE = 0.5, 64, 0.005
 
 
 @pytest.mark.parametrize("explorer", PLAYER_EXPLORERS)
