@@ -95,3 +95,23 @@ def test_every_explorer_appears_in_a_lesson(name):
     used = [p.name for p in LESSONS
             if any(f"mk.widgets.{name}(" in c.source for c in cells(p) if c.cell_type == "code")]
     assert used, f"{name} is not shown in any course notebook"
+
+
+#: issue 15: a saved lesson stays small enough to open quickly on Binder and to review in git
+MAX_NOTEBOOK_BYTES = 1_500_000
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_saved_lesson_is_at_most_1_5_mb(path):
+    size = path.stat().st_size
+    if size > MAX_NOTEBOOK_BYTES:
+        outputs = []
+        for index, cell in enumerate(cells(path)):
+            for output in cell.get("outputs", []):
+                for mime, data in output.get("data", {}).items():
+                    outputs.append((len(str(data)), index, mime))
+        biggest = ", ".join(f"cell {i} {mime} {n / 1e3:.0f} KB"
+                            for n, i, mime in sorted(outputs, reverse=True)[:3])
+        pytest.fail(f"{path.name} is {size / 1e6:.2f} MB (at most {MAX_NOTEBOOK_BYTES / 1e6} MB); "
+                    f"largest outputs: {biggest}. Show fewer or smaller figures, then re-execute "
+                    "with `mlekit execute`.")
