@@ -18,7 +18,7 @@ import numpy as np
 
 from . import _validation as V
 
-__all__ = ["phone_survey", "heights", "toy_regression", "toy_classification", "penguins"]
+__all__ = ["phone_survey", "heights", "toy_regression", "toy_classification", "penguins", "digits"]
 
 
 def phone_survey():
@@ -181,3 +181,37 @@ def penguins(dropna=True):
             keep &= ~np.isnan(arr) if arr.dtype.kind == "f" else arr != ""
         table = {col: arr[keep] for col, arr in table.items()}
     return table
+
+
+def digits():
+    """The 8×8 handwritten digits: 1797 images of the digits 0–9, pixels scaled to [0, 1].
+
+    The table ships inside mlekit (``mlekit/data/digits.csv``: 64 pixel counts
+    0–16 and the digit per row) and is read with numpy.
+
+    Returns
+    -------
+    images : ndarray of float, shape (1797, 64)
+        Row-major 8×8 images, pixel count / 16, so 0 = white and 1 = fully inked;
+        ``images[i].reshape(8, 8)`` is image *i*.
+    labels : ndarray of int, shape (1797,)
+        The digit each image shows.
+
+    Notes
+    -----
+    Data: E. Alpaydin, C. Kaynak (1998), "Optical Recognition of Handwritten
+    Digits", UCI Machine Learning Repository, https://doi.org/10.24432/C50P49
+    (the test set, as distributed with scikit-learn). Licence: CC BY 4.0.
+    See ``mlekit/data/README.md``.
+
+    Examples
+    --------
+    >>> images, labels = digits()
+    >>> images.shape, labels.shape, float(images.min()), float(images.max())
+    ((1797, 64), (1797,), 0.0, 1.0)
+    >>> labels[:10].tolist()
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+    """
+    with resources.files("mlekit").joinpath("data/digits.csv").open(encoding="utf-8") as fh:
+        table = np.loadtxt(fh, delimiter=",", dtype=np.int64)
+    return table[:, :64] / 16.0, table[:, 64].astype(np.intp)
