@@ -22,6 +22,13 @@
     self-study edition (the handout plus hints and worked solutions opened
     on request). No nbgrader needed.
 
+``mlekit link --hub URL --repo URL [--branch NAME] [--lesson NN]``
+    Print the nbgitpuller link that hands the course out on a JupyterHub:
+    a click logs the student in, pulls the course repository REPO (the
+    self-study edition, lessons at its top level) into their server without
+    overwriting their changes, and opens lesson NN (default 00) in
+    JupyterLab. See INSTRUCTORS.md, "Teach a class".
+
 ``mlekit grade INSTRUCTOR_DIR SUBMISSION_DIR ... [--csv FILE]``
     Run each submitted notebook with the instructor's test cells (hidden
     tests included) and report the points per exercise. No nbgrader needed.
@@ -128,6 +135,18 @@ def main(argv=None) -> int:
     p_grade.add_argument("instructor_dir", help="folder of instructor notebooks (e.g. course)")
     p_grade.add_argument("submissions", nargs="+", help="one folder of notebooks per student")
     p_grade.add_argument("--csv", dest="csv_path", help="also write the scores to this CSV file")
+    p_link = sub.add_parser("link", help="print the nbgitpuller link that hands out the course",
+                            description="Print the nbgitpuller link for a JupyterHub: it pulls "
+                            "the course repository into each student's server (never "
+                            "overwriting their changes) and opens a lesson in JupyterLab.")
+    p_link.add_argument("--hub", required=True, metavar="URL",
+                        help="the hub's address, e.g. https://hub.example.org")
+    p_link.add_argument("--repo", required=True, metavar="URL",
+                        help="the course repository (self-study edition), http(s):// or file://")
+    p_link.add_argument("--branch", default=None, metavar="NAME",
+                        help="the branch to pull (default: the repository's default branch)")
+    p_link.add_argument("--lesson", default=None, metavar="NN",
+                        help="the lesson to open, e.g. 04 (default: 00)")
     argv = list(sys.argv[1:] if argv is None else argv)
     lab_args = []
     if argv[:1] == ["start"] and "--" in argv:          # mlekit start [DIR] -- --port 9999
@@ -158,6 +177,11 @@ def _run(args) -> int:
         return grade_main(args.instructor_dir, args.submissions, args.csv_path)
     if args.command == "execute":
         return 1 if execute(args.paths, args.timeout) else 0
+    if args.command == "link":
+        from .teaching.classroom import course_link
+
+        print(course_link(args.hub, args.repo, branch=args.branch, lesson=args.lesson))
+        return 0
     if args.command == "student":
         from .teaching.editions import write_edition
 
