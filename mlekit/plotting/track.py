@@ -80,7 +80,8 @@ class Book:
         self.text = text
         self.styles, self.clips, self.shapes, self.masks = [], [], [], []
         self._index = {}
-        self._scratch, self._dpi = None, 100.0     # the renderer sets the figure's dpi
+        self._scratch = None
+        self.dpi = 100.0         # the figure's, set by the RecordingRenderer
         self._drawn = {}         # (string, font, angle, x, y, alpha, ...) -> (mask, left, top)
 
     def _find(self, table, key, entry):
@@ -124,7 +125,7 @@ class Book:
         if found is not None:
             return found
         if self._scratch is None:
-            self._scratch = RendererAgg(self.width, self.height, self._dpi)
+            self._scratch = RendererAgg(self.width, self.height, self.dpi)
         scratch = self._scratch
         scratch.clear()
         ink = scratch.new_gc()
@@ -178,7 +179,7 @@ class RecordingRenderer(RendererBase):
     def __init__(self, book, dpi):
         super().__init__()
         self.book, self.dpi = book, dpi
-        book._dpi = dpi
+        book.dpi = dpi
         self._agg = RendererAgg(book.width, book.height, dpi)
         self.ops = []
 

@@ -291,6 +291,8 @@ def lab_server(tmp_path_factory):
         "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
         "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
         f"--ServerApp.root_dir={root}", "--expose-app-in-browser",
+        # the same server serves Notebook 7 (/notebooks/...), for test_notebook7.py
+        "--JupyterNotebookApp.expose_app_in_browser=True",
         f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={base / 'workspaces'}",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]

@@ -68,11 +68,30 @@
     },
 
     async open(path) {
+      if (panels.has(path)) return panels.get(path).id;   // adopted (Notebook 7) or open
       const panel = await app.commands.execute('docmanager:open', { path, factory: 'Notebook' });
       panels.set(path, panel);
       await panel.context.ready;
       await panel.sessionContext.ready;
       app.shell.activateById(panel.id);
+      return panel.id;
+    },
+
+    // Notebook 7 opens each notebook in its own page (/notebooks/<path>): take the page's
+    // notebook panel as `path`'s, once its kernel session is ready.
+    async adopt(path) {
+      await app.started;
+      await app.restored;
+      let panel = null;
+      for (let i = 0; i < 600 && !panel; i++) {
+        const widget = app.shell.currentWidget;
+        if (widget && widget.context && widget.context.path === path && widget.sessionContext) panel = widget;
+        else await new Promise((r) => setTimeout(r, 100));
+      }
+      if (!panel) throw new Error(`no notebook panel for ${path} in this page`);
+      panels.set(path, panel);
+      await panel.context.ready;
+      await panel.sessionContext.ready;
       return panel.id;
     },
 

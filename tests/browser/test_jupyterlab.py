@@ -305,13 +305,23 @@ PLAYER_EXPLORERS = ["LikelihoodExplorer", "GaussianExplorer", "OptimizerExplorer
 PLAYER_MEAN_TOL, PLAYER_FAR_LEVELS, PLAYER_FAR_SHARE = 0.5, 64, 0.005
 
 
-@pytest.mark.parametrize("explorer", PLAYER_EXPLORERS)
-def test_track_player_repaints_in_the_browser(lab, explorer, browser_report):
-    """The track player (mlekit.widgets.player) repaints a key press with no kernel round trip.
+def player_source(explorer: str) -> str:
+    return ("import ipywidgets as w\n"
+            "import mlekit as mk\n"
+            "from mlekit.widgets.player import track_player\n"
+            "mk.plotting.use_course_style()\n"
+            f"explorer = mk.widgets.{explorer}.example()\n"
+            'explorer.main_slider.add_class("mlekit-main-slider")\n'
+            "player = track_player(explorer)\n"
+            "w.VBox([explorer.main_slider, player])\n")
 
-    Latency is measured exactly as for the kernel-drawn figure and reported in the same table
-    as "<explorer> (track)". After the presses, the player's canvas is compared with the
-    kernel's own Agg rendering at the slider's value, and its readout text with the kernel's.
+
+def check_player(lab, path: str, explorer: str, browser_report, where: str) -> list:
+    """Press the main slider of the player in *path*; return its latency samples.
+
+    Fails unless every press repainted, the kernel's slider ended where the presses put
+    it, the player's canvas matches the kernel's own Agg rendering at that value within
+    the tolerance, and the player's readout is the kernel's.
     """
     import base64
     import io
@@ -319,18 +329,9 @@ def test_track_player_repaints_in_the_browser(lab, explorer, browser_report):
     import numpy as np
     from PIL import Image
 
-    path = write_scratch_notebook(lab.server.root, f"browser_track_{explorer}.ipynb", (
-        "import ipywidgets as w\n"
-        "import mlekit as mk\n"
-        "from mlekit.widgets.player import track_player\n"
-        "mk.plotting.use_course_style()\n"
-        f"explorer = mk.widgets.{explorer}.example()\n"
-        'explorer.main_slider.add_class("mlekit-main-slider")\n'
-        "player = track_player(explorer)\n"
-        "w.VBox([explorer.main_slider, player])\n"))
     console_start = len(lab.console)
     try:
-        run_clean_with_figure(lab, path, f"track player of {explorer}.example() in JupyterLab")
+        run_clean_with_figure(lab, path, f"track player of {explorer}.example() in {where}")
         slider, pos, samples, missed, unchanged = press_main_slider(lab, path)
         kernel = kernel_json(lab, path, (
             "import json, base64, html, re; v = explorer.view; v.refresh(); "
@@ -359,19 +360,34 @@ def test_track_player_repaints_in_the_browser(lab, explorer, browser_report):
         problems.append(f"the player's canvas is {shown.shape[:2]}, the figure {truth.shape[:2]}")
     else:
         side_by_side = np.concatenate([shown, truth], axis=0).astype(np.uint8)
-        artifact = browser_report.artifact(f"track_{explorer}.png")
+        tag = "" if where == "JupyterLab" else "_" + where.replace(" ", "").lower()
+        artifact = browser_report.artifact(f"track_{explorer}{tag}.png")
         Image.fromarray(side_by_side).save(artifact)          # the player above, the kernel below
         diff = np.abs(shown - truth)
         mean, far = diff.mean(), (diff.max(axis=2) > PLAYER_FAR_LEVELS).mean()
-        print(f"\n{explorer} (track): browser canvas vs kernel Agg: mean {mean:.3f} levels, "
-              f"{100 * far:.2f} % of pixels off by > {PLAYER_FAR_LEVELS}")
+        print(f"\n{explorer} (track, {where}): browser canvas vs kernel Agg: mean {mean:.3f} "
+              f"levels, {100 * far:.2f} % of pixels off by > {PLAYER_FAR_LEVELS}")
         if mean > PLAYER_MEAN_TOL or far > PLAYER_FAR_SHARE:
             problems.append(f"the player's frame differs from the kernel's figure: mean {mean:.2f} "
                             f"levels, {100 * far:.2f} % of pixels far off")
     if " ".join(page["readout"].split()) != " ".join(kernel["readout"].split()):
         problems.append(f"readout shown {page['readout']!r}, the kernel's {kernel['readout']!r}")
     if problems:
-        fail_with(problems, console, f"{explorer}: the track player")
+        fail_with(problems, console, f"{explorer}: the track player in {where}")
+    return samples, unchanged
+
+
+@pytest.mark.parametrize("explorer", PLAYER_EXPLORERS)
+def test_track_player_repaints_in_the_browser(lab, explorer, browser_report):
+    """The track player (mlekit.widgets.player) repaints a key press with no kernel round trip.
+
+    Latency is measured exactly as for the kernel-drawn figure and reported in the same table
+    as "<explorer> (track)". After the presses, the player's canvas is compared with the
+    kernel's own Agg rendering at the slider's value, and its readout text with the kernel's.
+    """
+    path = write_scratch_notebook(lab.server.root, f"browser_track_{explorer}.ipynb",
+                                  player_source(explorer))
+    samples, unchanged = check_player(lab, path, explorer, browser_report, "JupyterLab")
     table = browser_report.add_latency(f"{explorer} (track)", samples, unchanged=unchanged)
     print(next(row for row in table.splitlines() if row.startswith(explorer + " (track)")))
 
